@@ -1,0 +1,55 @@
+# Helpers that give every hnbsec target the same warnings, sanitizer flags and
+# test registration, so a folder's CMakeLists.txt only lists sources.
+
+set(HNBSEC_WARNINGS -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor -Wold-style-cast
+                    -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference
+                    -Wimplicit-fallthrough)
+
+function(hnbsec_apply_common target)
+  target_compile_options(${target} PRIVATE ${HNBSEC_WARNINGS})
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
+  if(HNBSEC_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                             -fno-sanitize-recover=undefined)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()
+
+# hnbsec_library(NAME src... LIBS dep...)
+function(hnbsec_library name)
+  cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
+  add_library(${name} STATIC ${ARG_UNPARSED_ARGUMENTS})
+  hnbsec_apply_common(${name})
+  target_link_libraries(${name} PUBLIC ${ARG_LIBS})
+endfunction()
+
+# hnbsec_executable(NAME src... LIBS dep...)
+function(hnbsec_executable name)
+  cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
+  add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
+  hnbsec_apply_common(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS})
+endfunction()
+
+# hnbsec_unit_test(NAME src... LIBS dep... [LABELS l...])
+# GoogleTest binary, each TEST registered with CTest under label "unit".
+function(hnbsec_unit_test name)
+  cmake_parse_arguments(ARG "" "" "LIBS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
+  hnbsec_apply_common(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest_main GTest::gmock)
+  set(labels unit ${ARG_LABELS})
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${labels}" TIMEOUT 120)
+endfunction()
+
+# hnbsec_pytest(NAME DIR [LABELS l...] [ENV k=v...])
+# Runs a pytest folder with Debian's interpreter; the built hnbsec binaries are on PATH.
+function(hnbsec_pytest name dir)
+  cmake_parse_arguments(ARG "" "" "LABELS;ENV" ${ARGN})
+  add_test(NAME ${name}
+           COMMAND ${Python3_EXECUTABLE} -m pytest -q -p no:cacheprovider ${dir})
+  set_tests_properties(${name} PROPERTIES
+    LABELS "${ARG_LABELS}"
+    TIMEOUT 600
+    ENVIRONMENT "HNBSEC_BIN_DIR=${PROJECT_BINARY_DIR}/bin;HNBSEC_SOURCE_DIR=${PROJECT_SOURCE_DIR};${ARG_ENV}")
+endfunction()
