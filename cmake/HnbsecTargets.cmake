@@ -2,7 +2,7 @@
 # test registration, so a folder's CMakeLists.txt only lists sources.
 
 set(HNBSEC_WARNINGS -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor -Wold-style-cast
-                    -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference
+                    -Wcast-align -Wunused -Woverloaded-virtual
                     -Wimplicit-fallthrough)
 
 function(hnbsec_apply_common target)

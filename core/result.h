@@ -60,6 +60,7 @@ using Status = Result<Ok>;
 #define HNBSEC_CONCAT_INNER(a, b) a##b
 #define HNBSEC_CONCAT(a, b) HNBSEC_CONCAT_INNER(a, b)
 #define HNBSEC_TRY(decl, expr) HNBSEC_TRY_IMPL(decl, expr, HNBSEC_CONCAT(hnbsec_try_, __LINE__))
+// NOLINTBEGIN(bugprone-macro-parentheses): `decl` is a declaration, it cannot be parenthesised.
 #define HNBSEC_TRY_IMPL(decl, expr, tmp)          \
     auto tmp = (expr);                            \
     if (!tmp.ok()) return std::move(tmp).error(); \
@@ -69,3 +70,4 @@ using Status = Result<Ok>;
         auto hnbsec_check_status = (expr);                                            \
         if (!hnbsec_check_status.ok()) return std::move(hnbsec_check_status).error(); \
     } while (false)
+// NOLINTEND(bugprone-macro-parentheses)
