@@ -20,6 +20,10 @@ function(hnbsec_library name)
   cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
   add_library(${name} STATIC ${ARG_UNPARSED_ARGUMENTS})
   hnbsec_apply_common(${name})
+  if(HNBSEC_FUZZ)
+    # Coverage feedback for the libFuzzer targets that link this library.
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
   target_link_libraries(${name} PUBLIC ${ARG_LIBS})
 endfunction()
 
