@@ -36,14 +36,19 @@ function(hnbsec_executable name)
 endfunction()
 
 # hnbsec_unit_test(NAME src... LIBS dep... [LABELS l...])
-# GoogleTest binary, each TEST registered with CTest under label "unit".
+# GoogleTest binary, each TEST registered with CTest under label "unit" (or the one LABELS value).
 function(hnbsec_unit_test name)
   cmake_parse_arguments(ARG "" "" "LIBS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
   hnbsec_apply_common(${name})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest_main GTest::gmock)
-  set(labels unit ${ARG_LABELS})
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${labels}" TIMEOUT 120)
+  # One label per binary: gtest_discover_tests cannot carry a list through PROPERTIES.
+  # A binary that talks to an independent peer (tshark, openssl) is "interop", else "unit".
+  set(label unit)
+  if(ARG_LABELS)
+    set(label ${ARG_LABELS})
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${label} TIMEOUT 120)
 endfunction()
 
 # hnbsec_pytest(NAME DIR [LABELS l...] [ENV k=v...])
