@@ -35,10 +35,12 @@ function(hnbsec_executable name)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS})
 endfunction()
 
-# hnbsec_unit_test(NAME src... LIBS dep... [LABELS l...])
+# hnbsec_unit_test(NAME src... LIBS dep... [LABELS l...] [ONE_PROCESS])
 # GoogleTest binary, each TEST registered with CTest under label "unit" (or the one LABELS value).
+# ONE_PROCESS registers the binary as a single CTest test instead: for suites that share an
+# expensive fixture (a generated PKI) that would otherwise be rebuilt in every test's process.
 function(hnbsec_unit_test name)
-  cmake_parse_arguments(ARG "" "" "LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "ONE_PROCESS" "" "LIBS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
   hnbsec_apply_common(${name})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest_main GTest::gmock)
@@ -48,7 +50,12 @@ function(hnbsec_unit_test name)
   if(ARG_LABELS)
     set(label ${ARG_LABELS})
   endif()
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${label} TIMEOUT 120)
+  if(ARG_ONE_PROCESS)
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES LABELS ${label} TIMEOUT 600)
+  else()
+    gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${label} TIMEOUT 120)
+  endif()
 endfunction()
 
 # hnbsec_pytest(NAME DIR [LABELS l...] [ENV k=v...])

@@ -1,0 +1,45 @@
+#pragma once
+// The SeGW's check of the certificate an H(e)NB presents in IKE_AUTH (TS 33.320
+// device authentication; requirement table: HNB-REQ-DEVAUTH-012, -005, -003):
+//   1. the chain (end entity first, as the CERT payloads carry it) builds to one of
+//      the configured trust anchors, valid at `now` (RFC 5280 §6);
+//   2. revocation: when a CRL of the issuer is configured, the certificate must not be
+//      on it, and the CRL itself must be valid (RFC 5280 §6.3);
+//   3. the identity the peer claims in IDi (ID_FQDN) equals a dNSName of its
+//      certificate's SubjectAltName (RFC 4945 §3.1: the ID must be backed by the cert);
+//   4. when the profile names the DUT's identity, IDi equals it.
+// Every refusal says which step failed and why, in words a verdict can quote.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "proto/ike/crypto/openssl_handles.h"
+
+namespace hnbsec::segw {
+
+using Der = std::vector<std::uint8_t>;
+
+struct PeerCheckPolicy {
+    std::vector<Der> trust_anchors;                // CA certificates the SeGW trusts for devices
+    std::vector<Der> crls;                         // CRLs to consult (DER); none configured: no CRL check
+    std::optional<std::string> expected_identity;  // the DUT's FQDN identity from the profile
+    std::optional<std::chrono::system_clock::time_point> now;  // default: the real clock
+};
+
+struct PeerCheckResult {
+    ike::ossl::PkeyPtr public_key;       // verifies the peer's AUTH payload
+    std::string subject;                 // one-line RFC 2253 subject of the end entity
+    std::vector<std::string> dns_names;  // its SubjectAltName dNSNames
+};
+
+// `chain`: DER certificates as received, end entity first. `claimed_identity`: the
+// IDi value when its type is ID_FQDN (empty to skip step 3 for other ID types).
+Result<PeerCheckResult> check_peer_certificate(const std::vector<Der>& chain,
+                                               const std::string& claimed_identity,
+                                               const PeerCheckPolicy& policy);
+
+}  // namespace hnbsec::segw
