@@ -1,6 +1,6 @@
 #include "pcap/keys/wireshark_uat.h"
 
-#include <cstdio>
+#include <array>
 #include <span>
 
 namespace hnbsec::pcap {
@@ -113,8 +113,10 @@ Result<std::string> esp_sa_line(const EspSaSecrets& sa) {
     HNBSEC_TRY(std::string encryption, esp_encryption_name(sa.encr));
     HNBSEC_TRY(std::string authentication,
                esp_authentication_name(is_gcm(sa.encr) ? ike::IntegId::kNone : sa.integ));
-    char spi[11];
-    std::snprintf(spi, sizeof spi, "0x%08x", sa.spi);
+    const std::array<std::uint8_t, 4> spi_bytes{
+        static_cast<std::uint8_t>(sa.spi >> 24), static_cast<std::uint8_t>(sa.spi >> 16),
+        static_cast<std::uint8_t>(sa.spi >> 8), static_cast<std::uint8_t>(sa.spi)};
+    const std::string spi = "0x" + hex(spi_bytes);
     return quoted(sa.ipv6 ? "IPv6" : "IPv4") + "," + quoted(sa.source) + "," + quoted(sa.destination) + "," +
            quoted(spi) + "," + quoted(encryption) + "," + quoted("0x" + hex(sa.encryption_key)) + "," +
            quoted(authentication) + "," + quoted("0x" + hex(sa.integrity_key));
