@@ -7,6 +7,7 @@
 #include "harness/cli/command.h"
 #include "harness/cli/pki_command.h"
 #include "harness/cli/profile_command.h"
+#include "harness/cli/segw_command.h"
 #include "harness/cli/version.h"  // generated
 
 int main(int argc, char** argv) {
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
     Action action;
     register_profile_command(app, action);
     register_pki_command(app, action);
+    register_segw_command(app, action);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,172 @@
+#include "harness/roles/segw/segw_setup.h"
+
+#include <fstream>
+#include <iterator>
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "harness/roles/segw/peer_certificate_check.h"
+
+namespace hnbsec::segw {
+namespace fs = std::filesystem;
+
+namespace {
+
+Result<Der> read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error("cannot read " + path.string());
+    return Der(std::istreambuf_iterator<char>(in), {});
+}
+
+Result<Der> entry_der(const pki::Manifest& manifest, const std::string& name) {
+    const pki::Entry* entry = manifest.find(name);
+    if (entry == nullptr) return Error("the PKI has no object named '" + name + "'");
+    const fs::path path = manifest.file(*entry, "der");
+    if (path.empty()) return Error("PKI object '" + name + "' has no DER file");
+    return read_file(path);
+}
+
+Result<ike::ossl::PkeyPtr> read_private_key(const pki::Manifest& manifest, const pki::Entry& entry) {
+    if (!entry.key) return Error("certificate '" + entry.name + "' has no key record in the manifest");
+    if (entry.key->on_token())
+        return Error(
+            "the key of '" + entry.name + "' is on a token (" + entry.key->location +
+            "); hnbsec segw needs a file key for now: create the PKI without [pki] segw_key_on_token");
+    const fs::path path = manifest.file(entry, "key");
+    std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "r"), &std::fclose);
+    if (!file) return Error("cannot open the key file " + path.string());
+    ike::ossl::PkeyPtr key(PEM_read_PrivateKey(file.get(), nullptr, nullptr, nullptr));
+    if (!key) return Error("cannot read the private key in " + path.string());
+    return key;
+}
+
+// An IPv4 prefix as one traffic selector (RFC 7296 §3.13.1: an address range).
+Result<ike::TrafficSelector> selector_of(const profile::IpPrefix& prefix) {
+    if (prefix.network.family != profile::IpFamily::kV4)
+        return Error("IPv6 traffic selectors are not supported yet (" + prefix.text + ")");
+    const auto& b = prefix.network.bytes;
+    const std::uint32_t network = (std::uint32_t{b[0]} << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
+    const std::uint32_t last =
+        prefix.length == 0 ? 0xffffffffU : network | ~(0xffffffffU << (32 - prefix.length));
+    auto bytes = [](std::uint32_t a) {
+        return ike::Bytes{static_cast<std::uint8_t>(a >> 24), static_cast<std::uint8_t>(a >> 16),
+                          static_cast<std::uint8_t>(a >> 8), static_cast<std::uint8_t>(a)};
+    };
+    ike::TrafficSelector ts;
+    ts.type = ike::TsType::kIpv4AddrRange;
+    ts.start_address = bytes(network);
+    ts.end_address = bytes(last);
+    return ts;
+}
+
+Result<std::vector<ike::ProposalSpec>> parse_all(const std::vector<std::string>& texts,
+                                                 ike::ProposalProtocol p) {
+    std::vector<ike::ProposalSpec> specs;
+    for (const auto& text : texts) {
+        HNBSEC_TRY(ike::ProposalSpec spec, ike::parse_proposal(text, p));
+        specs.push_back(std::move(spec));
+    }
+    return specs;
+}
+
+// DER SubjectPublicKeyInfo of a certificate: what a CERTREQ hashes (RFC 7296 §3.7).
+Result<ike::Bytes> subject_public_key_info(const Der& certificate) {
+    const unsigned char* p = certificate.data();
+    std::unique_ptr<X509, void (*)(X509*)> cert(d2i_X509(nullptr, &p, static_cast<long>(certificate.size())),
+                                                &X509_free);
+    if (!cert) return Error("a trust anchor of the PKI is not a DER certificate");
+    unsigned char* der = nullptr;
+    const int length = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert.get()), &der);
+    if (length <= 0) return Error("cannot encode the SubjectPublicKeyInfo of a trust anchor");
+    ike::Bytes spki(der, der + length);
+    OPENSSL_free(der);
+    return spki;
+}
+
+ike::Id fqdn_id(const std::string& name) {
+    return ike::Id{ike::IdType::kFqdn, ike::Bytes(name.begin(), name.end())};
+}
+
+}  // namespace
+
+std::vector<std::string> default_ike_proposals() {
+    return {"aes128-sha256-modp2048",       "aes256-sha384-ecp384",          "aes128-sha256-ecp256",
+            "aes256-sha256-modp2048",       "aes128gcm16-prfsha256-ecp256",  "aes256gcm16-prfsha384-ecp384",
+            "aes128gcm16-prfsha256-x25519", "aes256gcm16-prfsha384-modp2048"};
+}
+
+std::vector<std::string> default_esp_proposals() {
+    return {"aes128-sha256", "aes256-sha256", "aes128gcm16", "aes256gcm16", "aes128-sha1"};
+}
+
+Result<SegwSetup> segw_setup(const profile::Profile& profile, const pki::Manifest& manifest,
+                             const SegwOptions& options) {
+    SegwSetup setup;
+    ike::IkeSaConfig& c = setup.config;
+
+    // Our certificate, the issuing CA after it (the device may hold only the root), and its key.
+    const pki::Entry* cert = manifest.find(options.certificate);
+    if (cert == nullptr || cert->role != "segw")
+        return Error("the PKI has no SeGW certificate named '" + options.certificate + "'");
+    HNBSEC_TRY(Der leaf, entry_der(manifest, cert->name));
+    c.credentials.chain.push_back(std::move(leaf));
+    if (const pki::Entry* issuer = manifest.find(cert->issuer);
+        issuer != nullptr && !issuer->issuer.empty()) {
+        HNBSEC_TRY(Der intermediate, entry_der(manifest, issuer->name));
+        c.credentials.chain.push_back(std::move(intermediate));
+    }
+    HNBSEC_TRY(ike::ossl::PkeyPtr key, read_private_key(manifest, *cert));
+    c.credentials.signer = std::make_shared<ike::EvpSigner>(key.get());
+
+    // Devices are trusted through the vendor CAs; their CRLs are consulted.
+    PeerCheckPolicy policy;
+    std::string anchors;
+    for (const pki::Entry* ca : manifest.by_role("vendor-ca")) {
+        if (!ca->good()) continue;
+        HNBSEC_TRY(Der der, entry_der(manifest, ca->name));
+        HNBSEC_TRY(ike::Bytes spki, subject_public_key_info(der));
+        c.trust_anchor_spkis.push_back(std::move(spki));  // CERTREQ: "send me a cert under these"
+        policy.trust_anchors.push_back(std::move(der));
+        anchors += (anchors.empty() ? "" : ",") + ca->name;
+        if (const pki::Entry* crl = manifest.find(ca->name + ".crl"); crl != nullptr) {
+            HNBSEC_TRY(Der crl_der, read_file(manifest.file(*crl, "der")));
+            policy.crls.push_back(std::move(crl_der));
+        }
+    }
+    if (policy.trust_anchors.empty()) return Error("the PKI has no vendor CA to trust devices with");
+    if (options.expect_profile_identity) policy.expected_identity = profile.dut.identity;
+    c.validator = [policy](const std::vector<ike::Bytes>& chain,
+                           const ike::Id& peer) -> Result<ike::ossl::PkeyPtr> {
+        const std::string claimed =
+            peer.type == ike::IdType::kFqdn ? std::string(peer.data.begin(), peer.data.end()) : std::string();
+        if (peer.type != ike::IdType::kFqdn)
+            return Error("IDi type " + std::to_string(static_cast<int>(peer.type)) +
+                         " is not ID_FQDN, the form of the H(e)NB identity (TS 33.320)");
+        HNBSEC_TRY(PeerCheckResult checked, check_peer_certificate(chain, claimed, policy));
+        return std::move(checked.public_key);
+    };
+
+    c.local_id = fqdn_id(profile.pixit.segw_fqdn);
+    HNBSEC_TRY(c.ike_proposals, parse_all(default_ike_proposals(), ike::ProposalProtocol::kIke));
+    HNBSEC_TRY(c.esp_proposals, parse_all(default_esp_proposals(), ike::ProposalProtocol::kEsp));
+    HNBSEC_TRY(ike::TrafficSelector core, selector_of(profile.pixit.core_network));
+    HNBSEC_TRY(ike::TrafficSelector inner, selector_of(profile.pixit.inner_pool));
+    c.ts_local = {core};
+    c.ts_remote = {inner};
+
+    HNBSEC_TRY(Ipv4AddressPool pool, Ipv4AddressPool::create(profile.pixit.inner_pool.text));
+    setup.pool = std::make_shared<Ipv4AddressPool>(pool);
+    c.address_pool = [pool = setup.pool](const ike::Id& peer) { return pool->assign(peer); };
+    c.multiple_auth_supported = false;  // EAP-AKA arrives with the HPAUTH issue
+
+    setup.listen_address = options.listen_address.value_or(
+        profile.pixit.segw_address ? profile.pixit.segw_address->text : std::string("127.0.0.1"));
+    setup.summary = "SeGW " + profile.pixit.segw_fqdn + " on " + setup.listen_address +
+                    " (UDP), certificate " + cert->name + ", trusting " + anchors + ", pool " +
+                    profile.pixit.inner_pool.text + ", core network " + profile.pixit.core_network.text +
+                    (policy.expected_identity ? ", expecting " + *policy.expected_identity : std::string());
+    return setup;
+}
+
+}  // namespace hnbsec::segw

@@ -1,0 +1,204 @@
+"""Interop: strongSwan's charon as the H(e)NB (device key on our SoftHSM2 token) initiates
+against our SeGW (`hnbsec segw`), each in its own network namespace.
+
+What must hold: IKE_SA and CHILD_SA established on both sides, the virtual IP from the
+profile's pool assigned through CP, RFC 7383 fragments of strongSwan's IKE_AUTH reassembled,
+our events naming each step; tshark decrypts the capture with the Wireshark tables our SeGW
+exported (opt-in `--keys-out`) and finds no malformed packet. A revoked or untrusted device is
+refused with AUTHENTICATION_FAILED and our event says why.
+"""
+
+import ipaddress
+import re
+import subprocess
+import threading
+
+import pytest
+
+from peers import netns, strongswan as sw, tshark as ts
+
+SUITES = {
+    "cbc-sha2": ("aes128-sha256-modp2048", "aes128-sha256"),
+    "gcm": ("aes256gcm16-prfsha384-ecp384", "aes128gcm16"),
+}
+IKE_AUTH = 35
+PT_IDI, PT_IDR, PT_CERT, PT_CP = 35, 36, 37, 47
+PT_SK, PT_SKF = 46, 53
+SOFTHSM = "softhsm"
+
+
+class OurSegw:
+    """`hnbsec segw` in a namespace; its stdout lines are collected as they come."""
+
+    def __init__(self, hnbsec_bin, ns, pki, listen, keys_dir, log_path):
+        self.argv = [str(hnbsec_bin), "segw", "--pki", str(pki.dir), "--listen", listen, "--keys-out", str(keys_dir)]
+        self.ns, self.keys_dir, self.log_path = ns, keys_dir, log_path
+        self.lines, self.proc = [], None
+        self._lock = threading.Lock()
+
+    def start(self):
+        self.proc = netns.popen_in(self.ns, self.argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+        netns.wait_until(lambda: self.seen("listening:") or self.proc.poll() is not None, 10, "hnbsec segw to listen")
+        assert self.proc.poll() is None, self.text()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self._lock:
+                self.lines.append(line.rstrip("\n"))
+
+    def text(self):
+        with self._lock:
+            return "\n".join(self.lines)
+
+    def seen(self, pattern):
+        return re.search(pattern, self.text()) is not None
+
+    def stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.log_path.write_text(self.text())
+
+
+class Setup:
+    def __init__(self, pki, workdir, hnbsec_bin, suite):
+        self.pki, self.workdir = pki, workdir
+        self.ike_proposal, self.esp_proposal = SUITES[suite]
+        pixit = pki.profile["pixit"]
+        self.segw_fqdn, self.pool, self.core = pixit["segw_fqdn"], pixit["inner_pool"], pixit["core_network"]
+        # The profile's SeGW address is where our SeGW listens and what the device dials.
+        self.lab = netns.TwoHostLab(outer="192.168.77.0/24")
+        self.ours = OurSegw(hnbsec_bin, self.lab.segw_ns, pki, self.lab.segw.ip, workdir / "keys",
+                            workdir / "segw-events.log")
+        self.hnb = self.capture = None
+
+    def configure_hnb(self, device):
+        pki = self.pki
+        c = sw.Charon("hnb", self.lab.hnb_ns, self.workdir / "hnb", pkcs11_modules={SOFTHSM: pki.token_module},
+                      env={"SOFTHSM2_CONF": str(pki.softhsm_conf)})
+        cert = c.install(pki.path(device), "x509")
+        for n in ("operator-root-ca", "operator-root-ca-ec"):
+            c.install(pki.path(n), "x509ca")
+        location = pki.key_location(device)
+        secrets = {}
+        if location.startswith("pkcs11:"):
+            key_id = re.search(r"id=%([0-9A-Fa-f%]+)", location).group(1).replace("%", "")
+            secrets["token-device"] = sw.token_secret(SOFTHSM, key_id, pki.pin_file)
+        else:
+            c.install(pki.dir / location, "private")
+        c.write_swanctl(
+            connections={"segw": {
+                "version": 2, "local_addrs": self.lab.hnb.ip, "remote_addrs": self.lab.segw.ip, "encap": True,
+                "vips": "0.0.0.0", "proposals": self.ike_proposal,
+                "local": {"auth": "pubkey", "certs": cert, "id": pki.device_identity},
+                "remote": {"auth": "pubkey", "id": self.segw_fqdn},
+                "children": {"hnb": {"remote_ts": self.core, "esp_proposals": self.esp_proposal}},
+            }},
+            secrets=secrets)
+        self.hnb = c
+
+    def start(self):
+        self.lab.open()
+        self.capture = ts.Capture(self.lab.segw_ns, self.lab.segw.dev, self.workdir / "outer.pcapng").start()
+        self.ours.start()
+        self.hnb.start()
+        self.hnb.load_all()
+
+    def close(self):
+        errors = []
+        for step in (lambda: sw.stop_all([self.hnb]), self.ours.stop,
+                     lambda: self.capture and self.capture.stop(), self.lab.close):
+            try:
+                step()
+            except Exception as exc:  # keep tearing down; report the first problem
+                errors.append(exc)
+        assert self.ours.proc is None or self.ours.proc.poll() is not None, "hnbsec segw still runs"
+        for ns in (self.lab.segw_ns, self.lab.hnb_ns):
+            assert ns not in netns.list_namespaces(), f"{ns} still exists"
+        if errors:
+            raise errors[0]
+
+    def our_decryption(self):
+        """tshark options from the tables OUR SeGW exported (not from strongSwan's log)."""
+        ike_rows = (self.ours.keys_dir / "ikev2_decryption_table").read_text().splitlines()
+        esp_rows = (self.ours.keys_dir / "esp_sa").read_text().splitlines()
+        return ts.decryption_options(ike_rows, esp_rows)
+
+
+@pytest.fixture
+def setup_factory(pki, tmp_path, hnbsec_bin):
+    made = []
+
+    def make(suite="cbc-sha2"):
+        s = Setup(pki, tmp_path, hnbsec_bin, suite)
+        made.append(s)
+        return s
+
+    yield make
+    for s in made:
+        s.close()
+
+
+def _ike_messages(pcap, options, exchange, response):
+    packets = ts.read_json(pcap, options=options, protocols=["isakmp"],
+                           display_filter=f"isakmp.exchangetype == {exchange} && isakmp.flag_r == {int(response)}")
+    messages = [ts.ike_payloads(p) for p in packets]
+    return [m for m in messages if any(t not in (PT_SK, PT_SKF) for t, _ in m)]
+
+
+@pytest.mark.parametrize("suite", list(SUITES))
+@pytest.mark.parametrize("device", ["device", "device-ec"])
+def test_strongswan_hnb_establishes_with_our_segw(setup_factory, pki, device, suite):
+    s = setup_factory(suite)
+    s.configure_hnb(device)
+    s.start()
+
+    result = s.hnb.initiate(child="hnb", ike="segw")
+    assert result.ok, result.output + "\n--- hnbsec segw ---\n" + s.ours.text()
+    assert re.search(r"authentication of 'segw.lab.test' with \S+ successful", result.output), result.output
+
+    hnb_sa = s.hnb.list_sas()["segw"]
+    assert hnb_sa["state"] == "ESTABLISHED"
+    vip = hnb_sa["local-vips"][0]
+    assert ipaddress.ip_address(vip) in ipaddress.ip_network(s.pool), (vip, s.pool)
+    (child,) = hnb_sa["child-sas"].values()
+    assert child["state"] == "INSTALLED"
+
+    # our side saw the same: authenticated device, IKE SA and Child SA up
+    netns.wait_until(lambda: s.ours.seen(r"ChildSaUp|CHILD_SA"), 5, "our SeGW to report the Child SA")
+    events = s.ours.text()
+    assert pki.device_identity in events, events
+    assert "fragment" in events.lower() or "SKF" in events, events   # strongSwan fragments IKE_AUTH
+
+    s.capture.wait_for(f"isakmp.exchangetype == {IKE_AUTH} && isakmp.flag_r == 1", count=1)
+    s.capture.stop()
+    options = s.our_decryption()
+    (request,) = _ike_messages(s.capture.path, options, IKE_AUTH, response=False)
+    ids = [tree.get("isakmp.id.data", {}).get("isakmp.id.data.fqdn") for t, tree in request if t == PT_IDI]
+    assert ids == [pki.device_identity], request
+    (response,) = _ike_messages(s.capture.path, options, IKE_AUTH, response=True)
+    assert [tree["isakmp.id.data"]["isakmp.id.data.fqdn"] for t, tree in response if t == PT_IDR] == [s.segw_fqdn]
+    assert [t for t, _ in response].count(PT_CERT) == 2                   # segw + operator-ca
+    cp = [tree for t, tree in response if t == PT_CP]
+    assert vip in list(ts.walk(cp, "isakmp.cfg.attr.internal_ip4_address")), cp
+    assert ts.problems(s.capture.path, options) == []
+
+
+@pytest.mark.parametrize("device,reason", [
+    pytest.param("device-revoked", "certificate revoked", id="revoked"),
+    pytest.param("device-untrusted", "unable to get local issuer certificate", id="untrusted"),
+])
+def test_our_segw_refuses_device(setup_factory, pki, device, reason):
+    s = setup_factory("cbc-sha2")
+    s.configure_hnb(device)
+    s.start()
+    result = s.hnb.initiate(child="hnb", ike="segw")
+    assert not result.ok, result.output
+    assert "received AUTHENTICATION_FAILED notify error" in result.output, result.output
+    netns.wait_until(lambda: s.ours.seen(reason), 5, f"our SeGW to report '{reason}'")
