@@ -1,14 +1,8 @@
 #include "harness/roles/segw/segw_service.h"
 
-#include <cstring>
-
-#include <fcntl.h>
-#include <unistd.h>
-
-#include "pcap/keys/wireshark_uat.h"
+#include "pcap/keys/sa_key_export.h"
 
 namespace hnbsec::segw {
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -30,23 +24,6 @@ asio::ip::address to_address(const ike::Bytes& bytes) {
     asio::ip::address_v6::bytes_type b{};
     std::copy(bytes.begin(), bytes.begin() + std::min<std::size_t>(bytes.size(), 16), b.begin());
     return asio::ip::address_v6(b);
-}
-
-std::string text_of(const ike::Bytes& ip) {
-    return to_address(ip).to_string();
-}
-
-// Writes `text` to `path` readable by its owner only: the file holds session keys.
-Status write_secret_file(const fs::path& path, const std::string& text) {
-    const fs::path temporary = path.string() + ".tmp";
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return Error("cannot write " + temporary.string() + ": " + std::strerror(errno));
-    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    if (::close(fd) != 0 || !written) return Error("cannot write " + temporary.string());
-    std::error_code ec;
-    fs::rename(temporary, path, ec);
-    if (ec) return Error("cannot replace " + path.string() + ": " + ec.message());
-    return Ok{};
 }
 
 }  // namespace
@@ -151,44 +128,10 @@ void SegwService::arm_timer() {
 }
 
 void SegwService::export_keys() {
-    std::vector<pcap::IkeSaSecrets> ike_sas;
-    std::vector<pcap::EspSaSecrets> esp_sas;
-    for (ike::IkeSa* sa : responder_.sas()) {
-        const auto exported = sa->key_export();
-        if (!exported) continue;
-        pcap::IkeSaSecrets s;
-        for (int i = 0; i < 8; ++i) {
-            s.spi_i[i] = static_cast<std::uint8_t>(exported->spi_i >> (56 - 8 * i));
-            s.spi_r[i] = static_cast<std::uint8_t>(exported->spi_r >> (56 - 8 * i));
-        }
-        s.encr = exported->suite.encr;
-        s.encr_key_bits = exported->suite.encr_key_bits;
-        s.integ = exported->suite.integ;
-        s.sk_ei = exported->keys.sk_ei;
-        s.sk_er = exported->keys.sk_er;
-        s.sk_ai = exported->keys.sk_ai;
-        s.sk_ar = exported->keys.sk_ar;
-        ike_sas.push_back(std::move(s));
-        const std::string us = text_of(sa->local().ip), peer = text_of(sa->remote().ip);
-        for (const ike::ChildSa& child : sa->child_sas()) {
-            const bool v6 = sa->local().ip.size() == 16;
-            esp_sas.push_back({v6, peer, us, child.spi_in, child.suite.encr, child.suite.encr_key_bits,
-                               child.suite.integ, child.encr_in(), child.integ_in()});
-            esp_sas.push_back({v6, us, peer, child.spi_out, child.suite.encr, child.suite.encr_key_bits,
-                               child.suite.integ, child.encr_out(), child.integ_out()});
-        }
-    }
-    auto ike_table = pcap::ikev2_decryption_table(ike_sas);
-    auto esp_table = pcap::esp_sa_table(esp_sas);
-    std::error_code ec;
-    fs::create_directories(*options_.keys_dir, ec);
-    Status written = !ike_table.ok() ? Status(ike_table.error())
-                     : !esp_table.ok()
-                         ? Status(esp_table.error())
-                         : write_secret_file(*options_.keys_dir / "ikev2_decryption_table", *ike_table);
-    if (written.ok() && esp_table.ok())
-        written = write_secret_file(*options_.keys_dir / "esp_sa", *esp_table);
-    if (!written.ok()) sink_(ike::Dropped{"key export failed: " + written.error().message()});
+    std::vector<const ike::IkeSa*> sas;
+    for (ike::IkeSa* sa : responder_.sas()) sas.push_back(sa);
+    if (auto written = pcap::export_wireshark_keys(sas, *options_.keys_dir); !written.ok())
+        sink_(ike::Dropped{"key export failed: " + written.error().message()});
 }
 
 }  // namespace hnbsec::segw
