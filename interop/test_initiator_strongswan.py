@@ -21,16 +21,8 @@ import time
 import pytest
 
 from peers import netns, strongswan as sw, tshark as ts
-
-SUITES = {
-    # name: (IKE proposal, ESP proposal)
-    "cbc-sha2": ("aes128-sha256-modp2048", "aes128-sha256"),
-    "gcm": ("aes256gcm16-prfsha384-ecp384", "aes128gcm16"),
-}
-IKE_AUTH = 35
-PT_IDI, PT_IDR, PT_CERT, PT_CP = 35, 36, 37, 47
-PT_SK, PT_SKF = 46, 53
-OPERATOR_ROOTS = ("operator-root-ca", "operator-root-ca-ec")
+from peers.lab_roles import (IKE_AUTH, OPERATOR_ROOTS, PT_CERT, PT_CP, PT_IDI, PT_IDR, SUITES, ike_messages,
+                             segw_charon)
 
 
 class Setup:
@@ -46,27 +38,8 @@ class Setup:
         self.segw = self.capture = None
 
     def configure_segw(self, certificate="segw"):
-        pki = self.pki
-        c = sw.Charon("segw", self.lab.segw_ns, self.workdir / "segw")
-        cert = c.install(pki.path(certificate), "x509")
-        c.install(pki.path(certificate, "key"), "private")
-        issuer = pki.entry(pki.entry(certificate)["issuer"])
-        if issuer.get("issuer"):                                    # an intermediate (operator-ca): sent
-            c.install(pki.path(issuer["name"]), "x509ca")
-        cacerts = [c.install(pki.path(n), "x509ca") for n in ("vendor-root-ca", "vendor-root-ca-ec")]
-        for crl in ("vendor-root-ca.crl", "vendor-root-ca-ec.crl"):
-            c.install(pki.path(crl, "der"), "x509crl")
-        c.write_swanctl(
-            connections={"hnb": {
-                "version": 2, "local_addrs": self.lab.segw.ip, "encap": True, "pools": "hnb-pool",
-                "proposals": self.ike_proposal,
-                "local": {"auth": "pubkey", "certs": cert, "id": self.segw_fqdn},
-                "remote": {"auth": "pubkey", "id": pki.device_identity, "cacerts": cacerts,
-                           "revocation": "strict"},
-                "children": {"hnb": {"local_ts": self.core, "esp_proposals": self.esp_proposal}},
-            }},
-            pools={"hnb-pool": {"addrs": self.pool}})
-        self.segw = c
+        self.segw = segw_charon(self.pki, self.lab, self.workdir, self.ike_proposal, self.esp_proposal,
+                                certificate)
 
     def start(self):
         self.lab.open()
@@ -136,13 +109,6 @@ def setup_factory(pki, tmp_path, driver_bin):
         s.close()
 
 
-def _ike_messages(pcap, options, exchange, response):
-    packets = ts.read_json(pcap, options=options, protocols=["isakmp"],
-                           display_filter=f"isakmp.exchangetype == {exchange} && isakmp.flag_r == {int(response)}")
-    messages = [ts.ike_payloads(p) for p in packets]
-    return [m for m in messages if any(t not in (PT_SK, PT_SKF) for t, _ in m)]
-
-
 def _inner_address(output):
     match = re.search(r"^inner address: (\S+)$", output, re.M)
     assert match, output
@@ -180,12 +146,12 @@ def test_our_initiator_establishes_with_strongswan(setup_factory, pki, device, s
     s.capture.stop()
     assert ts.ike_spis(s.capture.path) == [(segw_sa["initiator-spi"], segw_sa["responder-spi"])]
     options = s.our_decryption()
-    (request,) = _ike_messages(s.capture.path, options, IKE_AUTH, response=False)
+    (request,) = ike_messages(s.capture.path, options, IKE_AUTH, response=False)
     ids = [tree.get("isakmp.id.data", {}).get("isakmp.id.data.fqdn") for t, tree in request if t == PT_IDI]
     assert ids == [pki.device_identity], request
     assert [tree["isakmp.id.data"]["isakmp.id.data.fqdn"] for t, tree in request if t == PT_IDR] == [s.segw_fqdn]
     assert PT_CP in [t for t, _ in request]
-    (response,) = _ike_messages(s.capture.path, options, IKE_AUTH, response=True)
+    (response,) = ike_messages(s.capture.path, options, IKE_AUTH, response=True)
     assert [t for t, _ in response].count(PT_CERT) == 2                   # segw + operator-ca
     cp = [tree for t, tree in response if t == PT_CP]
     assert vip in list(ts.walk(cp, "isakmp.cfg.attr.internal_ip4_address")), cp

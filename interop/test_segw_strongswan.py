@@ -16,15 +16,7 @@ import threading
 import pytest
 
 from peers import netns, strongswan as sw, tshark as ts
-
-SUITES = {
-    "cbc-sha2": ("aes128-sha256-modp2048", "aes128-sha256"),
-    "gcm": ("aes256gcm16-prfsha384-ecp384", "aes128gcm16"),
-}
-IKE_AUTH = 35
-PT_IDI, PT_IDR, PT_CERT, PT_CP = 35, 36, 37, 47
-PT_SK, PT_SKF = 46, 53
-SOFTHSM = "softhsm"
+from peers.lab_roles import IKE_AUTH, PT_CERT, PT_CP, PT_IDI, PT_IDR, SUITES, hnb_charon, ike_messages
 
 
 class OurSegw:
@@ -79,29 +71,7 @@ class Setup:
         self.hnb = self.capture = None
 
     def configure_hnb(self, device):
-        pki = self.pki
-        c = sw.Charon("hnb", self.lab.hnb_ns, self.workdir / "hnb", pkcs11_modules={SOFTHSM: pki.token_module},
-                      env={"SOFTHSM2_CONF": str(pki.softhsm_conf)})
-        cert = c.install(pki.path(device), "x509")
-        for n in ("operator-root-ca", "operator-root-ca-ec"):
-            c.install(pki.path(n), "x509ca")
-        location = pki.key_location(device)
-        secrets = {}
-        if location.startswith("pkcs11:"):
-            key_id = re.search(r"id=%([0-9A-Fa-f%]+)", location).group(1).replace("%", "")
-            secrets["token-device"] = sw.token_secret(SOFTHSM, key_id, pki.pin_file)
-        else:
-            c.install(pki.dir / location, "private")
-        c.write_swanctl(
-            connections={"segw": {
-                "version": 2, "local_addrs": self.lab.hnb.ip, "remote_addrs": self.lab.segw.ip, "encap": True,
-                "vips": "0.0.0.0", "proposals": self.ike_proposal,
-                "local": {"auth": "pubkey", "certs": cert, "id": pki.device_identity},
-                "remote": {"auth": "pubkey", "id": self.segw_fqdn},
-                "children": {"hnb": {"remote_ts": self.core, "esp_proposals": self.esp_proposal}},
-            }},
-            secrets=secrets)
-        self.hnb = c
+        self.hnb = hnb_charon(self.pki, self.lab, self.workdir, self.ike_proposal, self.esp_proposal, device)
 
     def start(self):
         self.lab.open()
@@ -145,13 +115,6 @@ def setup_factory(pki, tmp_path, hnbsec_bin):
         s.close()
 
 
-def _ike_messages(pcap, options, exchange, response):
-    packets = ts.read_json(pcap, options=options, protocols=["isakmp"],
-                           display_filter=f"isakmp.exchangetype == {exchange} && isakmp.flag_r == {int(response)}")
-    messages = [ts.ike_payloads(p) for p in packets]
-    return [m for m in messages if any(t not in (PT_SK, PT_SKF) for t, _ in m)]
-
-
 @pytest.mark.parametrize("suite", list(SUITES))
 @pytest.mark.parametrize("device", ["device", "device-ec"])
 def test_strongswan_hnb_establishes_with_our_segw(setup_factory, pki, device, suite):
@@ -179,10 +142,10 @@ def test_strongswan_hnb_establishes_with_our_segw(setup_factory, pki, device, su
     s.capture.wait_for(f"isakmp.exchangetype == {IKE_AUTH} && isakmp.flag_r == 1", count=1)
     s.capture.stop()
     options = s.our_decryption()
-    (request,) = _ike_messages(s.capture.path, options, IKE_AUTH, response=False)
+    (request,) = ike_messages(s.capture.path, options, IKE_AUTH, response=False)
     ids = [tree.get("isakmp.id.data", {}).get("isakmp.id.data.fqdn") for t, tree in request if t == PT_IDI]
     assert ids == [pki.device_identity], request
-    (response,) = _ike_messages(s.capture.path, options, IKE_AUTH, response=True)
+    (response,) = ike_messages(s.capture.path, options, IKE_AUTH, response=True)
     assert [tree["isakmp.id.data"]["isakmp.id.data.fqdn"] for t, tree in response if t == PT_IDR] == [s.segw_fqdn]
     assert [t for t, _ in response].count(PT_CERT) == 2                   # segw + operator-ca
     cp = [tree for t, tree in response if t == PT_CP]

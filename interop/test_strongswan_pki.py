@@ -24,18 +24,11 @@ import time
 import pytest
 
 from peers import netns, strongswan as sw, tshark as ts
+from peers.lab_roles import (IKE_AUTH, PT_AUTH, PT_CERT, PT_CP, PT_IDI, PT_IDR, PT_NOTIFY, SUITES, hnb_charon,
+                             ike_messages as _ike_messages, segw_charon)
 
-SUITES = {
-    # name: (IKE proposal, ESP proposal)
-    "cbc-sha2": ("aes128-sha256-modp2048", "aes128-sha256"),
-    "gcm": ("aes256gcm16-prfsha384-ecp384", "aes128gcm16"),
-}
-IKE_AUTH = 35
-PT_IDI, PT_IDR, PT_CERT, PT_AUTH, PT_NOTIFY, PT_CP = 35, 36, 37, 39, 41, 47
 AUTHENTICATION_FAILED = 24
 AUTH_DIGITAL_SIGNATURE = 14   # RFC 7427
-PT_SK, PT_SKF = 46, 53
-SOFTHSM = "softhsm"
 
 
 class Setup:
@@ -55,55 +48,12 @@ class Setup:
 
     # --- configuration ------------------------------------------------------------------
     def configure_segw(self):
-        pki = self.pki
-        c = sw.Charon("segw", self.lab.segw_ns, self.workdir / "segw")
-        cert = c.install(pki.path("segw"), "x509")
-        key = c.install(pki.path("segw", "key"), "private")
-        c.install(pki.path(pki.entry("segw")["issuer"]), "x509ca")          # operator-ca, sent to the peer
-        cacerts = [c.install(pki.path(n), "x509ca") for n in ("vendor-root-ca", "vendor-root-ca-ec")]
-        for crl in ("vendor-root-ca.crl", "vendor-root-ca-ec.crl"):
-            c.install(pki.path(crl, "der"), "x509crl")
-        assert key
-        c.write_swanctl(
-            connections={"hnb": {
-                "version": 2, "local_addrs": self.lab.segw.ip, "encap": True, "pools": "hnb-pool",
-                "proposals": self.ike_proposal,
-                "local": {"auth": "pubkey", "certs": cert, "id": self.segw_fqdn},
-                "remote": {"auth": "pubkey", "id": pki.device_identity, "cacerts": cacerts,
-                           "revocation": "strict"},
-                "children": {"hnb": {"local_ts": self.core, "esp_proposals": self.esp_proposal}},
-            }},
-            pools={"hnb-pool": {"addrs": self.pool}})
-        self.segw = c
-        return c
+        self.segw = segw_charon(self.pki, self.lab, self.workdir, self.ike_proposal, self.esp_proposal)
+        return self.segw
 
     def configure_hnb(self, device):
-        """``device`` is a manifest name: a token key (`device`, `device-ec`) or a file key."""
-        pki = self.pki
-        c = sw.Charon("hnb", self.lab.hnb_ns, self.workdir / "hnb", pkcs11_modules={SOFTHSM: pki.token_module},
-                      env={"SOFTHSM2_CONF": str(pki.softhsm_conf)})
-        cert = c.install(pki.path(device), "x509")
-        for n in ("operator-root-ca", "operator-root-ca-ec"):
-            c.install(pki.path(n), "x509ca")
-        location = pki.key_location(device)
-        secrets = {}
-        if location.startswith("pkcs11:"):
-            assert f"token={pki.token_label}" in location
-            key_id = re.search(r"id=%([0-9A-Fa-f%]+)", location).group(1).replace("%", "")
-            secrets["token-device"] = sw.token_secret(SOFTHSM, key_id, pki.pin_file)
-        else:
-            c.install(pki.dir / location, "private")
-        c.write_swanctl(
-            connections={"segw": {
-                "version": 2, "local_addrs": self.lab.hnb.ip, "remote_addrs": self.lab.segw.ip, "encap": True,
-                "vips": "0.0.0.0", "proposals": self.ike_proposal,
-                "local": {"auth": "pubkey", "certs": cert, "id": pki.device_identity},
-                "remote": {"auth": "pubkey", "id": self.segw_fqdn},
-                "children": {"hnb": {"remote_ts": self.core, "esp_proposals": self.esp_proposal}},
-            }},
-            secrets=secrets)
-        self.hnb = c
-        return c
+        self.hnb = hnb_charon(self.pki, self.lab, self.workdir, self.ike_proposal, self.esp_proposal, device)
+        return self.hnb
 
     # --- run ------------------------------------------------------------------------------
     def start(self):
@@ -149,15 +99,6 @@ def setup_factory(pki, tmp_path):
     yield make
     for s in made:
         s.close()
-
-
-def _ike_messages(pcap, options, exchange, response):
-    """Payload lists of the decrypted IKE messages (a fragmented message counts once: its
-    payloads show up on the frame that completes the reassembly)."""
-    packets = ts.read_json(pcap, options=options, protocols=["isakmp"],
-                           display_filter=f"isakmp.exchangetype == {exchange} && isakmp.flag_r == {int(response)}")
-    messages = [ts.ike_payloads(p) for p in packets]
-    return [m for m in messages if any(t not in (PT_SK, PT_SKF) for t, _ in m)]
 
 
 def _no_pin_anywhere(setup):
