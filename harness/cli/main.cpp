@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "harness/cli/bench_command.h"
 #include "harness/cli/command.h"
 #include "harness/cli/pki_command.h"
 #include "harness/cli/profile_command.h"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
     register_profile_command(app, action);
     register_pki_command(app, action);
     register_segw_command(app, action);
+    register_bench_command(app, action);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,28 @@
+// A quick run of `hnbsec bench ike`: a few handshakes per suite, every one checked
+// established; no timing assertion.
+
+#include "harness/bench/ike_bench.h"
+
+#include <gtest/gtest.h>
+
+namespace hnbsec::bench {
+namespace {
+
+TEST(IkeBench, EveryHandshakeOfBothSuitesEstablishes) {
+    IkeBenchOptions options;
+    options.max_handshakes = 3;
+    options.max_primitive_ops = 1;
+    auto results = run_ike_bench(options);
+    ASSERT_TRUE(results.ok()) << results.error().message();
+    ASSERT_EQ(results->size(), 2U);
+    for (const auto& r : *results) {
+        EXPECT_EQ(r.handshakes, 3U) << r.suite;
+        EXPECT_EQ(r.primitives.size(), 5U) << r.suite;
+        EXPECT_GT(r.bound_per_second, 0) << r.suite;
+        EXPECT_GT(r.ratio, 0) << r.suite;
+    }
+    EXPECT_NE(ike_bench_json(*results).find("\"handshakes\": 3"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hnbsec::bench
