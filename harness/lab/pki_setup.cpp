@@ -51,10 +51,6 @@ pki::PkiOptions options_from_profile(const profile::Profile& p, const fs::path& 
 
 }  // namespace
 
-fs::path default_softhsm_dir(const fs::path& pki_dir) {
-    return pki_dir / "token";
-}
-
 Result<PkiSetupResult> set_up_pki(const PkiSetupRequest& request) {
     const profile::Profile& p = *request.profile;
     const fs::path dir = request.out_dir.value_or(p.pki.dir);
@@ -67,7 +63,7 @@ Result<PkiSetupResult> set_up_pki(const PkiSetupRequest& request) {
     TokenRequest token_request;
     token_request.module = p.hsm.module;
     token_request.label = request.token_label.value_or(p.hsm.token_label);
-    token_request.softhsm_dir = p.hsm.softhsm_dir.value_or(default_softhsm_dir(dir));
+    token_request.softhsm_dir = p.hsm.softhsm_dir;  // the loader defaults it for SoftHSM2
     if (request.pin) {
         token_request.pin = *request.pin;
     } else if (p.hsm.pin_file) {

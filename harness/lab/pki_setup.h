@@ -31,10 +31,6 @@ struct PkiSetupResult {
     std::optional<std::filesystem::path> softhsm_dir;
 };
 
-// Where the private SoftHSM2 store goes when the profile does not say: inside the
-// PKI folder, so one campaign's material stays together.
-std::filesystem::path default_softhsm_dir(const std::filesystem::path& pki_dir);
-
 Result<PkiSetupResult> set_up_pki(const PkiSetupRequest& request);
 
 }  // namespace hnbsec::lab
