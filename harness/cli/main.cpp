@@ -6,6 +6,12 @@
 
 #include "harness/cli/bench_command.h"
 #include "harness/cli/command.h"
+#include "harness/cli/crl_command.h"
+#include "harness/cli/hems_command.h"
+#include "harness/cli/net_command.h"
+#include "harness/cli/ntp_command.h"
+#include "harness/cli/ocsp_command.h"
+#include "harness/cli/pcap_command.h"
 #include "harness/cli/pki_command.h"
 #include "harness/cli/profile_command.h"
 #include "harness/cli/segw_command.h"
@@ -26,6 +32,12 @@ int main(int argc, char** argv) {
     register_pki_command(app, action);
     register_segw_command(app, action);
     register_bench_command(app, action);
+    register_net_command(app, action);
+    register_ntp_command(app, action);
+    register_ocsp_command(app, action);
+    register_crl_command(app, action);
+    register_hems_command(app, action);
+    register_pcap_command(app, action);
 
     try {
         app.parse(argc, argv);
