@@ -1,0 +1,220 @@
+#include "proto/esp/inner_packet.h"
+
+#include <array>
+
+#include <arpa/inet.h>
+
+#include "proto/wire/byte_reader.h"
+#include "proto/wire/hex.h"
+
+namespace hnbsec::esp {
+namespace {
+
+constexpr std::uint8_t kIcmp = 1;
+constexpr std::uint8_t kTcp = 6;
+constexpr std::uint8_t kUdp = 17;
+constexpr std::uint8_t kIcmpv6 = 58;
+
+std::string with_port(const std::string& address, std::uint8_t version, std::uint16_t port) {
+    // RFC 5952 §6: an IPv6 address with a port is written in brackets.
+    if (version == 6) return "[" + address + "]:" + std::to_string(port);
+    return address + ":" + std::to_string(port);
+}
+
+std::string tcp_flags(std::uint8_t flags) {
+    static constexpr std::array<std::pair<std::uint8_t, char>, 6> kNames = {
+        {{0x02, 'S'}, {0x01, 'F'}, {0x04, 'R'}, {0x08, 'P'}, {0x10, '.'}, {0x20, 'U'}}};
+    std::string text;
+    for (const auto& [bit, name] : kNames) {
+        if ((flags & bit) != 0) text += name;
+    }
+    return "[" + (text.empty() ? std::string("none") : text) + "]";
+}
+
+// Reads the upper-layer header (enough of it for ports or ICMP type/code) and finishes the
+// summary. `payload` is everything after the IP header(s), bounded by the IP length.
+Status upper_layer(wire::ByteReader payload, InnerPacket& packet) {
+    const std::string src = address_to_string(packet.source);
+    const std::string dst = address_to_string(packet.destination);
+    switch (packet.protocol) {
+        case kIcmp:
+        case kIcmpv6: {
+            const bool v6 = packet.protocol == kIcmpv6;
+            const char* name = v6 ? "ICMPv6" : "ICMP";
+            HNBSEC_TRY(const std::uint8_t type, payload.u8("ICMP Type"));
+            HNBSEC_TRY(const std::uint8_t code, payload.u8("ICMP Code"));
+            // RFC 7296 §3.13.1: for ICMP, Type (high octet) and Code (low octet) form the
+            // 16-bit "port" that traffic selectors filter on.
+            const auto type_code = static_cast<std::uint16_t>((type << 8) | code);
+            packet.source_port = type_code;
+            packet.destination_port = type_code;
+            const std::uint8_t request = v6 ? 128 : 8;
+            const std::uint8_t reply = v6 ? 129 : 0;
+            if (type == request || type == reply) {
+                HNBSEC_CHECK(payload.skip(2, "ICMP Checksum"));
+                HNBSEC_TRY(const std::uint16_t id, payload.u16("ICMP Identifier"));
+                HNBSEC_TRY(const std::uint16_t seq, payload.u16("ICMP Sequence Number"));
+                packet.summary = std::string(name) + " " + src + " > " + dst + " " +
+                                 (type == request ? "echo-request" : "echo-reply") + " id " +
+                                 std::to_string(id) + " seq " + std::to_string(seq);
+            } else {
+                packet.summary = std::string(name) + " " + src + " > " + dst + " type " +
+                                 std::to_string(type) + " code " + std::to_string(code);
+            }
+            return Ok{};
+        }
+        case kUdp: {
+            HNBSEC_TRY(const std::uint16_t sport, payload.u16("UDP Source Port"));
+            HNBSEC_TRY(const std::uint16_t dport, payload.u16("UDP Destination Port"));
+            HNBSEC_TRY(const std::uint16_t length, payload.u16("UDP Length"));
+            if (length < 8) return Error("UDP Length " + std::to_string(length) + " is below the header's 8");
+            packet.source_port = sport;
+            packet.destination_port = dport;
+            packet.summary = "UDP " + with_port(src, packet.version, sport) + " > " +
+                             with_port(dst, packet.version, dport) + " len " + std::to_string(length - 8);
+            return Ok{};
+        }
+        case kTcp: {
+            HNBSEC_TRY(const std::uint16_t sport, payload.u16("TCP Source Port"));
+            HNBSEC_TRY(const std::uint16_t dport, payload.u16("TCP Destination Port"));
+            HNBSEC_CHECK(payload.skip(8, "TCP Sequence and Acknowledgment Numbers"));
+            HNBSEC_TRY(const std::uint8_t offset, payload.u8("TCP Data Offset"));
+            HNBSEC_TRY(const std::uint8_t flags, payload.u8("TCP Flags"));
+            const std::size_t header = static_cast<std::size_t>(offset >> 4) * 4;
+            const std::size_t total = payload.remaining() + 14;
+            if (header < 20 || header > total) {
+                return Error("TCP Data Offset " + std::to_string(header) +
+                             " octets does not fit the segment");
+            }
+            packet.source_port = sport;
+            packet.destination_port = dport;
+            packet.summary = "TCP " + with_port(src, packet.version, sport) + " > " +
+                             with_port(dst, packet.version, dport) + " " + tcp_flags(flags) + " len " +
+                             std::to_string(total - header);
+            return Ok{};
+        }
+        default:
+            packet.summary = std::string(packet.version == 6 ? "IPv6" : "IPv4") + " " + src + " > " + dst +
+                             " proto " + std::to_string(packet.protocol) + " len " +
+                             std::to_string(payload.remaining());
+            return Ok{};
+    }
+}
+
+Result<InnerPacket> parse_ipv4(wire::ByteReader in, std::size_t available) {
+    InnerPacket packet;
+    packet.version = 4;
+    HNBSEC_TRY(const std::uint8_t version_ihl, in.u8("IPv4 Version/IHL"));
+    const std::size_t ihl = static_cast<std::size_t>(version_ihl & 0x0f) * 4;
+    if (ihl < 20) return Error("IPv4 IHL " + std::to_string(ihl) + " octets is below the minimum 20");
+    HNBSEC_CHECK(in.skip(1, "IPv4 DSCP/ECN"));
+    HNBSEC_TRY(const std::uint16_t total, in.u16("IPv4 Total Length"));
+    if (total < ihl || total > available) {
+        return Error("IPv4 Total Length " + std::to_string(total) + " does not fit the " +
+                     std::to_string(available) + " octets received (IHL " + std::to_string(ihl) + ")");
+    }
+    packet.length = total;
+    HNBSEC_CHECK(in.skip(2, "IPv4 Identification"));
+    HNBSEC_TRY(const std::uint16_t fragment, in.u16("IPv4 Flags/Fragment Offset"));
+    HNBSEC_CHECK(in.skip(1, "IPv4 TTL"));
+    HNBSEC_TRY(packet.protocol, in.u8("IPv4 Protocol"));
+    HNBSEC_CHECK(in.skip(2, "IPv4 Header Checksum"));
+    HNBSEC_TRY(auto src, in.bytes(4, "IPv4 Source Address"));
+    HNBSEC_TRY(auto dst, in.bytes(4, "IPv4 Destination Address"));
+    packet.source.assign(src.begin(), src.end());
+    packet.destination.assign(dst.begin(), dst.end());
+    HNBSEC_CHECK(in.skip(ihl - 20, "IPv4 Options"));
+    HNBSEC_TRY(wire::ByteReader payload, in.sub(total - ihl, "IPv4 payload"));
+    const std::uint16_t offset = fragment & 0x1fff;
+    if (offset != 0) {  // a later fragment carries no upper-layer header
+        packet.summary = "IPv4 " + address_to_string(packet.source) + " > " +
+                         address_to_string(packet.destination) + " proto " + std::to_string(packet.protocol) +
+                         " fragment offset " + std::to_string(offset * 8);
+        return packet;
+    }
+    HNBSEC_CHECK(upper_layer(payload, packet));
+    return packet;
+}
+
+Result<InnerPacket> parse_ipv6(wire::ByteReader in, std::size_t available) {
+    InnerPacket packet;
+    packet.version = 6;
+    HNBSEC_CHECK(in.skip(4, "IPv6 Version/Traffic Class/Flow Label"));
+    HNBSEC_TRY(const std::uint16_t payload_length, in.u16("IPv6 Payload Length"));
+    HNBSEC_TRY(std::uint8_t next, in.u8("IPv6 Next Header"));
+    HNBSEC_CHECK(in.skip(1, "IPv6 Hop Limit"));
+    HNBSEC_TRY(auto src, in.bytes(16, "IPv6 Source Address"));
+    HNBSEC_TRY(auto dst, in.bytes(16, "IPv6 Destination Address"));
+    packet.source.assign(src.begin(), src.end());
+    packet.destination.assign(dst.begin(), dst.end());
+    if (40U + payload_length > available) {
+        return Error("IPv6 Payload Length " + std::to_string(payload_length) + " does not fit the " +
+                     std::to_string(available) + " octets received");
+    }
+    packet.length = 40U + payload_length;
+    HNBSEC_TRY(wire::ByteReader payload, in.sub(payload_length, "IPv6 payload"));
+    // Extension headers (RFC 8200 §4) until the upper layer; a bounded number of them.
+    for (int hops = 0; hops < 8; ++hops) {
+        if (next == 0 || next == 43 || next == 60) {  // Hop-by-Hop, Routing, Destination Options
+            HNBSEC_TRY(next, payload.u8("IPv6 extension Next Header"));
+            HNBSEC_TRY(const std::uint8_t length, payload.u8("IPv6 extension Hdr Ext Len"));
+            HNBSEC_CHECK(payload.skip(static_cast<std::size_t>(length) * 8 + 6, "IPv6 extension header"));
+        } else if (next == 44) {  // Fragment
+            HNBSEC_TRY(next, payload.u8("IPv6 Fragment Next Header"));
+            HNBSEC_CHECK(payload.skip(1, "IPv6 Fragment Reserved"));
+            HNBSEC_TRY(const std::uint16_t offset, payload.u16("IPv6 Fragment Offset"));
+            HNBSEC_CHECK(payload.skip(4, "IPv6 Fragment Identification"));
+            if ((offset >> 3) != 0) {
+                packet.protocol = next;
+                packet.summary = "IPv6 " + address_to_string(packet.source) + " > " +
+                                 address_to_string(packet.destination) + " proto " + std::to_string(next) +
+                                 " fragment offset " + std::to_string(offset & 0xfff8);
+                return packet;
+            }
+        } else {
+            break;
+        }
+    }
+    packet.protocol = next;
+    HNBSEC_CHECK(upper_layer(payload, packet));
+    return packet;
+}
+
+}  // namespace
+
+Result<InnerPacket> parse_inner_packet(ByteSpan packet) {
+    if (packet.empty()) return Error("inner packet is empty");
+    const std::uint8_t version = packet[0] >> 4;
+    const wire::ByteReader in(packet);
+    Result<InnerPacket> parsed = Error("");
+    if (version == 4) {
+        parsed = parse_ipv4(in, packet.size());
+    } else if (version == 6) {
+        parsed = parse_ipv6(in, packet.size());
+    } else {
+        return Error("inner packet has IP version " + std::to_string(version) + ", expected 4 or 6");
+    }
+    if (!parsed.ok())
+        return std::move(parsed).error().context("decoding the inner IPv" + std::to_string(version) +
+                                                 " packet");
+    return parsed;
+}
+
+std::string summarise_inner_packet(ByteSpan packet) {
+    auto parsed = parse_inner_packet(packet);
+    if (!parsed.ok()) return "malformed: " + parsed.error().what();
+    return std::move(parsed->summary);
+}
+
+std::string address_to_string(ByteSpan address) {
+    std::array<char, INET6_ADDRSTRLEN> text{};
+    if (address.size() == 4 && inet_ntop(AF_INET, address.data(), text.data(), text.size()) != nullptr) {
+        return text.data();
+    }
+    if (address.size() == 16 && inet_ntop(AF_INET6, address.data(), text.data(), text.size()) != nullptr) {
+        return text.data();
+    }
+    return wire::to_hex(address);
+}
+
+}  // namespace hnbsec::esp
