@@ -1,0 +1,42 @@
+#pragma once
+// Dissector: turns captured packets into PacketDissection values, in capture order.
+// It is stateful because the wire is: IPv4 fragments are reassembled (RFC 791 §3.2),
+// TCP segments are put back into streams for TLS records and HTTP messages, IKE
+// fragments (RFC 7383) are decrypted and reassembled per message. Every decoder reads
+// through a bounded cursor; arbitrary bytes give an `error` in the dissection, never a
+// crash, and state is bounded (oldest entries are dropped).
+
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "pcap/dissect/dissection.h"
+#include "pcap/dissect/esp_decryptor.h"
+#include "pcap/dissect/key_tables.h"
+#include "pcap/pcapng/format.h"
+
+namespace hnbsec::pcap {
+
+class Dissector {
+public:
+    Dissector();
+    ~Dissector();
+    Dissector(Dissector&&) noexcept;
+    Dissector& operator=(Dissector&&) noexcept;
+
+    // IKE SAs whose SK payloads are decrypted from now on.
+    void add_ike_key(IkeDecryptionKey key);
+    // Not owned; must outlive the dissector. nullptr: ESP is not decrypted.
+    void set_esp_decryptor(EspDecryptor* decryptor);
+
+    // One packet of the given link type.
+    PacketDissection dissect(LinkType link_type, std::span<const std::uint8_t> frame);
+    // An IP packet without link layer (raw captures, ESP's inner packets).
+    PacketDissection dissect_ip(std::span<const std::uint8_t> packet);
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace hnbsec::pcap

@@ -1,0 +1,163 @@
+#include "pcap/dissect/summary.h"
+
+#include "pcap/dissect/hex_text.h"
+#include "proto/ike/constants.h"
+
+namespace hnbsec::pcap {
+namespace {
+
+std::string hex32(std::uint32_t v) {
+    return hex_digits(v, 8, true);
+}
+
+std::string hex16(std::uint16_t v) {
+    return hex_digits(v, 4, true);
+}
+
+std::string payload_list(const std::vector<std::uint8_t>& types) {
+    std::string out;
+    for (auto t : types) {
+        if (!out.empty()) out += ' ';
+        out += ike::payload_type_name(static_cast<ike::PayloadType>(t));
+    }
+    return out;
+}
+
+std::string_view ntp_mode(std::uint8_t mode) {
+    switch (mode) {
+        case 1:
+            return "symmetric-active";
+        case 2:
+            return "symmetric-passive";
+        case 3:
+            return "client";
+        case 4:
+            return "server";
+        case 5:
+            return "broadcast";
+        case 6:
+            return "control";
+        default:
+            return "mode";
+    }
+}
+
+std::string_view handshake_name(std::uint8_t type) {
+    switch (type) {
+        case 1:
+            return "ClientHello";
+        case 2:
+            return "ServerHello";
+        case 4:
+            return "NewSessionTicket";
+        case 8:
+            return "EncryptedExtensions";
+        case 11:
+            return "Certificate";
+        case 12:
+            return "ServerKeyExchange";
+        case 13:
+            return "CertificateRequest";
+        case 14:
+            return "ServerHelloDone";
+        case 15:
+            return "CertificateVerify";
+        case 16:
+            return "ClientKeyExchange";
+        case 20:
+            return "Finished";
+        default:
+            return "Handshake";
+    }
+}
+
+std::string_view content_name(std::uint8_t type) {
+    switch (type) {
+        case 20:
+            return "ChangeCipherSpec";
+        case 21:
+            return "Alert";
+        case 22:
+            return "Handshake";
+        case 23:
+            return "ApplicationData";
+        default:
+            return "Record";
+    }
+}
+
+std::string tls_summary(const TlsInfo& tls) {
+    std::string out = "TLS";
+    std::size_t hs = 0;
+    for (auto type : tls.content_types) {
+        out += ' ';
+        if (type == 22 && hs < tls.handshake_types.size()) {
+            out += handshake_name(tls.handshake_types[hs++]);
+        } else {
+            out += content_name(type);
+        }
+    }
+    if (!tls.server_name.empty()) out += " SNI=" + tls.server_name;
+    for (auto v : tls.supported_versions) out += " version=" + hex16(v);
+    return out;
+}
+
+}  // namespace
+
+std::string ike_summary(const IkeInfo& ike) {
+    std::string out = ike::exchange_type_name(static_cast<ike::ExchangeType>(ike.exchange_type));
+    out += ike.response ? " response" : " request";
+    out += " MID=" + std::to_string(ike.message_id);
+    if (ike.total_fragments != 0)
+        out += " fragment " + std::to_string(ike.fragment_number) + "/" + std::to_string(ike.total_fragments);
+    std::vector<std::uint8_t> outer = ike.payloads;
+    const bool protected_message = !outer.empty() && (outer.back() == 46 || outer.back() == 53);
+    if (protected_message) outer.pop_back();
+    if (!outer.empty()) out += " " + payload_list(outer);
+    if (protected_message) {
+        out += ike.payloads.back() == 53 ? " SKF" : " SK";
+        if (ike.decryption == IkeDecryption::kDecrypted) {
+            out += "{" + payload_list(ike.inner_payloads) + "}";
+        } else {
+            out += "(" + std::string(ike_decryption_name(ike.decryption)) + ")";
+        }
+    }
+    for (auto n : ike.notify_types) {
+        if (n < 16384) out += " " + ike::notify_type_name(static_cast<ike::NotifyType>(n));
+    }
+    return out;
+}
+
+std::string summarize(const PacketDissection& d) {
+    if (d.ike) return ike_summary(*d.ike);
+    if (d.esp) {
+        std::string out = "ESP SPI=" + hex32(d.esp->spi) + " seq=" + std::to_string(d.esp->sequence);
+        if (d.esp->decryption == EspDecryption::kFailed) out += " (decryption failed)";
+        return out;
+    }
+    if (d.has(Layer::kNatKeepalive)) return "NAT-keepalive";
+    if (d.ntp) {
+        return "NTP v" + std::to_string(d.ntp->version) + " " + std::string(ntp_mode(d.ntp->mode)) +
+               " stratum " + std::to_string(d.ntp->stratum);
+    }
+    if (d.http) {
+        std::string out = d.http->request ? d.http->method + " " + d.http->target
+                                          : "HTTP " + std::to_string(d.http->status);
+        if (!d.http->soap_method.empty()) out += " " + d.http->soap_method;
+        if (!d.http->content_type.empty()) out += " [" + d.http->content_type + "]";
+        if (d.tls) out = tls_summary(*d.tls) + "; " + out;
+        return out;
+    }
+    if (d.tls) return tls_summary(*d.tls);
+    if (!d.summary.empty()) return d.summary;
+    if (d.has(Layer::kIcmp)) return "ICMP";
+    if (d.has(Layer::kIcmpv6)) return "ICMPv6";
+    if (d.has(Layer::kUdp) || d.has(Layer::kTcp)) {
+        return std::string(d.has(Layer::kUdp) ? "UDP " : "TCP ") + std::to_string(d.source_port) + " -> " +
+               std::to_string(d.destination_port);
+    }
+    if (d.source.version != 0) return "IP protocol " + std::to_string(d.ip_protocol);
+    return "";
+}
+
+}  // namespace hnbsec::pcap

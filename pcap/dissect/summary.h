@@ -1,0 +1,18 @@
+#pragma once
+// One line per packet for the timeline and `hnbsec pcap inspect`, in the spec's words:
+//   "IKE_AUTH request MID=1 SK{IDi CERT AUTH SA TSi TSr}", "ESP SPI=0xc0ffee01 seq=3",
+//   "NTP v4 client stratum 0", "TLS ClientHello SNI=hems.lab.test", "POST /acs cwmp:Inform".
+
+#include <string>
+
+#include "pcap/dissect/dissection.h"
+
+namespace hnbsec::pcap {
+
+// The most specific layer's summary; keeps a summary the dissector already set (a
+// fragment, an unknown EtherType) when no protocol above says more.
+std::string summarize(const PacketDissection& d);
+
+std::string ike_summary(const IkeInfo& ike);
+
+}  // namespace hnbsec::pcap

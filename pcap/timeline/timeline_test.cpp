@@ -1,0 +1,173 @@
+#include "pcap/timeline/timeline.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "pcap/dissect/test_packets.h"
+#include "pcap/pcapng/writer.h"
+#include "pcap/timeline/esp_sa_decryptor.h"
+#include "pcap/timeline/format.h"
+#include "proto/esp/esp_sa.h"
+
+namespace hnbsec::pcap {
+namespace {
+
+using namespace hnbsec::pcap::testing;
+
+constexpr std::uint32_t kDut = 0xc0a84d02;   // 192.168.77.2
+constexpr std::uint32_t kSegw = 0xc0a84d01;  // 192.168.77.1
+
+EspSaSecrets esp_row() {
+    EspSaSecrets row;
+    row.source = "192.168.77.2";
+    row.destination = "192.168.77.1";
+    row.spi = 0xc1000001;
+    row.encr = ike::EncrId::kAesCbc;
+    row.encr_key_bits = 128;
+    row.integ = ike::IntegId::kHmacSha2_256_128;
+    row.encryption_key = Bytes(16, 0x42);
+    row.integrity_key = Bytes(32, 0x43);
+    return row;
+}
+
+Bytes sealed_esp(const EspSaSecrets& row, const Bytes& inner) {
+    esp::EspSaConfig config;
+    config.spi = row.spi;
+    config.suite.encr = row.encr;
+    config.suite.encr_key_bits = row.encr_key_bits;
+    config.suite.integ = row.integ;
+    config.encryption_key = row.encryption_key;
+    config.integrity_key = row.integrity_key;
+    const auto now = esp::Clock::now();
+    auto sa = esp::OutboundSa::create(config, now);
+    EXPECT_TRUE(sa.ok()) << sa.error().message();
+    auto packet = sa->seal(inner, now);
+    EXPECT_TRUE(packet.ok()) << packet.error().message();
+    return *packet;
+}
+
+class Timeline : public ::testing::Test {
+protected:
+    void SetUp() override {
+        path_ = std::filesystem::temp_directory_path() /
+                ("hnbsec-timeline-" + std::to_string(::getpid()) + ".pcapng");
+        key_ = test_key(0x0102030405060708ULL, 0x1112131415161718ULL);
+        ike::Id id;
+        id.data = text("dut.example");
+        const std::vector<ike::Payload> inner = {ike::make_payload(ike::PayloadType::kIdi, id)};
+        Bytes ntp(48, 0);
+        ntp[0] = 0x23;
+        const Bytes tunnelled = ipv4(17, udp(40000, 123, ntp), 0x0a4d0001, 0x0a4e0001);
+        auto writer = PcapngWriter::create(path_, SectionInfo{"hnbsec test", "", "", "hnbsec"});
+        ASSERT_TRUE(writer.ok());
+        CaptureInterface interface;
+        interface.link_type = LinkType::kEthernet;
+        ASSERT_TRUE(writer->add_interface(interface).ok());
+        const std::int64_t t0 = 1700000000000000000LL;
+        ASSERT_TRUE(
+            writer
+                ->write_packet(
+                    0, t0,
+                    ethernet(ipv4(17, udp(500, 500, protected_message(key_, 35, 1, true, false, inner)), kDut,
+                                  kSegw)),
+                    0, "IKE_AUTH from the DUT")
+                .ok());
+        ASSERT_TRUE(
+            writer
+                ->write_packet(
+                    0, t0 + 1000000,
+                    ethernet(ipv4(17, udp(500, 500, protected_message(key_, 35, 1, false, true, inner)),
+                                  kSegw, kDut)))
+                .ok());
+        ASSERT_TRUE(writer
+                        ->write_packet(0, t0 + 2000000,
+                                       ethernet(ipv4(17, udp(4500, 4500, sealed_esp(esp_row(), tunnelled)),
+                                                     kDut, kSegw)))
+                        .ok());
+        ASSERT_TRUE(
+            writer->write_packet(0, t0 + 3000000, ethernet(ipv4(17, udp(4500, 4500, {0xff}), kDut, kSegw)))
+                .ok());
+        ASSERT_TRUE(writer->close().ok());
+    }
+    void TearDown() override { std::filesystem::remove(path_); }
+
+    std::filesystem::path path_;
+    IkeDecryptionKey key_;
+};
+
+TEST_F(Timeline, RecordsWithDirectionsDecryptionAndInnerPackets) {
+    auto esp = EspSaDecryptor::create({esp_row()});
+    ASSERT_TRUE(esp.ok()) << esp.error().message();
+    TimelineOptions options;
+    options.dut = parse_address("192.168.77.2");
+    options.ike_keys = {key_};
+    options.esp = esp->get();
+    auto records = read_timeline(path_, options);
+    ASSERT_TRUE(records.ok()) << records.error().message();
+    ASSERT_EQ(records->size(), 5U);
+    const auto& r = *records;
+    EXPECT_EQ(r[0].number, 1U);
+    EXPECT_EQ(r[0].direction, Direction::kFromDut);
+    EXPECT_EQ(r[0].comment, "IKE_AUTH from the DUT");
+    ASSERT_TRUE(r[0].dissection.ike);
+    EXPECT_EQ(r[0].dissection.ike->decryption, IkeDecryption::kDecrypted);
+    EXPECT_EQ(r[1].direction, Direction::kToDut);
+    EXPECT_TRUE(r[1].dissection.ike->response);
+    ASSERT_TRUE(r[2].dissection.esp);
+    EXPECT_EQ(r[2].dissection.esp->decryption, EspDecryption::kDecrypted) << r[2].dissection.esp->error;
+    EXPECT_EQ(r[2].dissection.esp->sequence, 1U);
+    // The inner packet: its own record, tied to the ESP packet, in the tunnel's direction.
+    EXPECT_TRUE(r[3].inner());
+    EXPECT_EQ(r[3].outer_number, 3U);
+    EXPECT_EQ(r[3].direction, Direction::kFromDut);
+    ASSERT_TRUE(r[3].dissection.ntp);
+    EXPECT_EQ(r[3].dissection.source.to_string(), "10.77.0.1");
+    EXPECT_EQ(r[4].number, 4U);
+    EXPECT_TRUE(r[4].dissection.has(Layer::kNatKeepalive));
+
+    const auto j = to_json(r[0]);
+    EXPECT_EQ(j["number"], 1);
+    EXPECT_EQ(j["direction"], "dut->harness");
+    EXPECT_EQ(j["src"], "192.168.77.2");
+    EXPECT_EQ(j["ike"]["spi_i"], "0102030405060708");
+    EXPECT_EQ(j["ike"]["exchange"], "IKE_AUTH");
+    EXPECT_EQ(j["ike"]["inner_payloads"], nlohmann::json::array({35}));
+    EXPECT_EQ(j["layers"], nlohmann::json::array({"eth", "ipv4", "udp", "ikev2"}));
+    EXPECT_EQ(j["time"], "1700000000.000000000");
+    const auto inner = to_json(r[3]);
+    EXPECT_EQ(inner["outer"], 3);
+    EXPECT_EQ(to_json(r[2])["esp"]["spi"], "0xc1000001");
+    const std::string line = to_text(r[1], r[0].time_ns);
+    EXPECT_NE(line.find("harness->dut  192.168.77.1:500 -> 192.168.77.2:500  IKE_AUTH response MID=1"),
+              std::string::npos)
+        << line;
+}
+
+TEST_F(Timeline, WithoutKeysEspAndSkStayOpaque) {
+    TimelineOptions options;
+    auto records = read_timeline(path_, options);
+    ASSERT_TRUE(records.ok());
+    ASSERT_EQ(records->size(), 4U);
+    EXPECT_EQ((*records)[0].direction, Direction::kUnknown);
+    EXPECT_EQ((*records)[0].dissection.ike->decryption, IkeDecryption::kNoKey);
+    EXPECT_EQ((*records)[2].dissection.esp->decryption, EspDecryption::kNoDecryptor);
+}
+
+TEST_F(Timeline, WrongEspKeyIsAFailedOutcome) {
+    auto row = esp_row();
+    row.integrity_key[0] ^= 1U;
+    auto esp = EspSaDecryptor::create({row});
+    ASSERT_TRUE(esp.ok());
+    TimelineOptions options;
+    options.esp = esp->get();
+    auto records = read_timeline(path_, options);
+    ASSERT_TRUE(records.ok());
+    ASSERT_EQ(records->size(), 4U);
+    EXPECT_EQ((*records)[2].dissection.esp->decryption, EspDecryption::kFailed);
+    EXPECT_NE((*records)[2].dissection.esp->error.find("ICV"), std::string::npos)
+        << (*records)[2].dissection.esp->error;
+}
+
+}  // namespace
+}  // namespace hnbsec::pcap
