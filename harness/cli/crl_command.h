@@ -1,5 +1,6 @@
 #pragma once
-// `hnbsec crl` (being written).
+// `hnbsec crl`: bring-up mode for the CRL distribution point alone (the same server as
+// `hnbsec ocsp`, without the OCSP responder), listening where pixit.crl_url points.
 
 #include "harness/cli/command.h"
 

@@ -1,5 +1,6 @@
 #pragma once
-// `hnbsec hems` (being written).
+// `hnbsec hems`: bring-up mode for the H(e)MS (TR-069 ACS over TLS): serve until
+// SIGINT/SIGTERM, printing one line per event.
 
 #include "harness/cli/command.h"
 

@@ -1,5 +1,7 @@
 #pragma once
-// `hnbsec net` (being written).
+// `hnbsec net`: the lab network of a run by hand. `up` builds the namespaces, veth
+// and TUN from a profile and holds them until SIGINT/SIGTERM; `sweep` removes what
+// crashed runs left behind; `show` lists our namespaces and whose runs are alive.
 
 #include "harness/cli/command.h"
 

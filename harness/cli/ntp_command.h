@@ -1,5 +1,7 @@
 #pragma once
-// `hnbsec ntp` (being written).
+// `hnbsec ntp`: bring-up mode for the time server. Serves NTP on the given listeners
+// with the given knobs until SIGINT/SIGTERM and prints every request as one line, so
+// a lab can see whether a device asks for time inside ESP or in clear.
 
 #include "harness/cli/command.h"
 
