@@ -128,9 +128,7 @@ void SegwService::arm_timer() {
 }
 
 void SegwService::export_keys() {
-    std::vector<const ike::IkeSa*> sas;
-    for (ike::IkeSa* sa : responder_.sas()) sas.push_back(sa);
-    if (auto written = pcap::export_wireshark_keys(sas, *options_.keys_dir); !written.ok())
+    if (auto written = pcap::export_wireshark_keys(responder_.sas(), *options_.keys_dir); !written.ok())
         sink_(ike::Dropped{"key export failed: " + written.error().message()});
 }
 
