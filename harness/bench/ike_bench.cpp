@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "harness/bench/loopback_segw.h"
 #include "harness/roles/segw/peer_certificate_check.h"
 #include "proto/ike/crypto/dh.h"
 #include "proto/ike/sa/initiator.h"
@@ -134,14 +135,23 @@ Status measure_handshakes(const SuiteSpec& suite, const IkeBenchOptions& options
     segw_config->address_pool = [](const ike::Id&) -> Result<ike::AddressAssignment> {
         return ike::AddressAssignment{Bytes{10, 99, 0, 7}, {Bytes{10, 99, 0, 1}}};
     };
-    ike::IkeResponder responder(std::move(*segw_config));
+    std::unique_ptr<LoopbackSegw> loopback;
+    std::optional<ike::IkeResponder> responder;
+    if (options.loopback) {
+        HNBSEC_TRY(loopback, LoopbackSegw::start(std::move(*segw_config), options.loopback_address));
+    } else {
+        responder.emplace(std::move(*segw_config));
+    }
     const ike::Endpoint hnb = ike::ipv4_endpoint(10, 0, 0, 2);
     const ike::Endpoint segw = ike::ipv4_endpoint(192, 0, 2, 1);
+    result.transport = options.loopback ? "loopback UDP" : "in-process";
 
     const auto start = BenchClock::now();
     std::size_t count = 0;
     do {
-        if (auto done = handshake(*hnb_config, responder, hnb, segw); !done.ok()) {
+        auto done = loopback ? loopback->handshake(*hnb_config, std::chrono::milliseconds(5000))
+                             : handshake(*hnb_config, *responder, hnb, segw);
+        if (!done.ok()) {
             return Error("suite " + std::string(suite.name) + ", handshake " + std::to_string(count + 1) +
                          ": " + done.error().message());
         }
@@ -293,7 +303,8 @@ Result<std::vector<IkeBenchResult>> run_ike_bench(const IkeBenchOptions& options
 
 std::string ike_bench_table(const std::vector<IkeBenchResult>& results) {
     std::ostringstream out;
-    out << "IKE_SA_INIT + IKE_AUTH (certificates, CHILD_SA, CP), in-process, single-threaded\n";
+    out << "IKE_SA_INIT + IKE_AUTH (certificates, CHILD_SA, CP), one handshake at a time, "
+        << (results.empty() ? std::string("in-process") : results.front().transport) << "\n";
     char line[256];
     (void)std::snprintf(line, sizeof line, "%-6s %-11s %-29s %10s %12s %9s %6s\n", "suite", "certs",
                         "ike proposal", "handshakes", "handshakes/s", "bound/s", "ratio");
@@ -319,8 +330,9 @@ std::string ike_bench_table(const std::vector<IkeBenchResult>& results) {
 
 std::string ike_bench_json(const std::vector<IkeBenchResult>& results) {
     std::ostringstream out;
-    out << "{\"benchmark\": \"ike\", \"threads\": 1, \"target_ratio\": " << fixed(kIkeBenchTargetRatio, 2)
-        << ", \"suites\": [";
+    out << "{\"benchmark\": \"ike\", \"transport\": "
+        << json_string(results.empty() ? std::string("in-process") : results.front().transport)
+        << ", \"target_ratio\": " << fixed(kIkeBenchTargetRatio, 2) << ", \"suites\": [";
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& r = results[i];
         out << (i ? ", " : "") << "{\"suite\": " << json_string(r.suite)

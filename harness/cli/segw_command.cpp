@@ -66,8 +66,8 @@ int run_segw(const SegwCommandOptions& options) {
     service_options.ike_port = options.ike_port;
     service_options.natt_port = options.natt_port;
     if (!options.keys_out.empty()) service_options.keys_dir = options.keys_out;
-    segw::SegwService service(std::move(*setup), service_options, [](const ike::Event& event) {
-        std::cout << timestamp() << ' ' << ike::to_string(event) << std::endl;  // a line per event, flushed
+    segw::SegwService service(std::move(*setup), service_options, [](const segw::SegwEvent& event) {
+        std::cout << timestamp() << ' ' << segw::to_string(event) << std::endl;  // a line per event, flushed
     });
     if (auto bound = service.bind(); !bound.ok()) {
         std::cerr << "hnbsec segw: " << bound.error().message() << "\n";
