@@ -1,15 +1,12 @@
 #include "harness/cli/segw_command.h"
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
-#include <iomanip>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "fixtures/pki/manifest.h"
 #include "harness/cli/profile_loading.h"
+#include "harness/cli/timestamp.h"
 #include "harness/roles/segw/segw_service.h"
 #include "proto/ike/constants.h"
 #include "proto/ike/sa/proposals.h"
@@ -77,19 +74,6 @@ Status apply_knobs(const SegwCommandOptions& options, ike::IkeSaConfig& config) 
     HNBSEC_CHECK(parse(options.ike_proposals, ike::ProposalProtocol::kIke, knobs.ike_proposals));
     HNBSEC_CHECK(parse(options.esp_proposals, ike::ProposalProtocol::kEsp, knobs.esp_proposals));
     return Ok{};
-}
-
-// "12:34:56.789": wall-clock time of day in UTC, for reading events beside a capture.
-std::string timestamp() {
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-    const auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    std::ostringstream text;
-    text << std::put_time(&utc, "%H:%M:%S") << '.' << std::setw(3) << std::setfill('0') << millis;
-    return text.str();
 }
 
 int run_segw(const SegwCommandOptions& options) {

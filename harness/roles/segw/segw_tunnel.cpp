@@ -25,7 +25,8 @@ bool in_range(esp::ByteSpan address, const ike::TrafficSelector& ts) {
 
 std::string to_string(const TunnelEvent& e) {
     const bool in = e.direction == TunnelEvent::Direction::kFromDevice;
-    std::string s = std::string("ESP ") + (in ? "from " : "to ") + ike::to_string(e.peer);
+    std::string s = std::string("ESP ") + (in ? "from " : "to ");
+    s += e.peer.ip.empty() ? std::string(in ? "?" : "no device") : ike::to_string(e.peer);
     if (e.spi != 0) s += " spi " + spi_hex(e.spi) + " seq " + std::to_string(e.seq);
     s += ": " + e.outcome;
     if (!e.summary.empty()) s += ", " + e.summary;
