@@ -27,8 +27,8 @@ from peers.lab_roles import SUITES, hnb_charon
 class OurLab:
     """`hnbsec lab up`; its stdout lines are collected as they come."""
 
-    def __init__(self, hnbsec_bin, pki, keys_dir, log_path):
-        self.argv = [str(hnbsec_bin), "lab", "up", "--pki", str(pki.dir), "--keys-out", str(keys_dir)]
+    def __init__(self, hnbsec_bin, pki, keys_dir, log_path, extra_args=()):
+        self.argv = [str(hnbsec_bin), "lab", "up", "--pki", str(pki.dir), "--keys-out", str(keys_dir), *extra_args]
         self.keys_dir, self.log_path = keys_dir, log_path
         self.lines, self.proc = [], None
         self.dut_ns = self.public_ns = self.core_ns = self.run_id = None
@@ -86,8 +86,9 @@ class LabView:
 
 
 @pytest.fixture
-def tunnel(pki, tmp_path, hnbsec_bin):
-    ours = OurLab(hnbsec_bin, pki, tmp_path / "keys", tmp_path / "lab-events.log")
+def tunnel(request, pki, tmp_path, hnbsec_bin):
+    extra = getattr(request, "param", ())
+    ours = OurLab(hnbsec_bin, pki, tmp_path / "keys", tmp_path / "lab-events.log", extra)
     state = {"ours": ours, "hnb": None, "capture": None}
     try:
         ours.start()
@@ -173,3 +174,51 @@ def test_strongswan_traffic_flows_through_our_esp(tunnel, pki, tmp_path, suite):
     send_udp_from(lab.hnb_ns, bytes(flipped), lab.segw.ip, 4500)
     netns.wait_until(lambda: ours.seen(r"ESP from .*: bad ICV"), 5, "our SeGW to report the bad ICV")
     assert ours.count(r"ESP from .*: accepted") == accepted_before, ours.text()
+
+
+def start_hnb(tunnel, pki, tmp_path, suite="gcm"):
+    ours = tunnel["ours"]
+    lab = LabView(ours, pki)
+    hnb = hnb_charon(pki, lab, tmp_path, *SUITES[suite], "device")
+    tunnel["hnb"] = hnb
+    hnb.start()
+    hnb.load_all()
+    result = hnb.initiate(child="hnb", ike="segw")
+    assert result.ok, result.output + "\n--- hnbsec lab ---\n" + ours.text()
+    return lab, hnb
+
+
+@pytest.mark.parametrize("tunnel", [("--esp-rekey-after", "3")], indirect=True)
+def test_esp_soft_lifetime_makes_our_segw_rekey_and_traffic_continues(tunnel, pki, tmp_path):
+    ours = tunnel["ours"]
+    lab, hnb = start_hnb(tunnel, pki, tmp_path)
+    core_gateway = pki.profile["pixit"]["core_network"].split("/")[0][:-1] + "1"
+    # RFC 4301 §4.4.2.1: past the soft lifetime our SeGW starts CREATE_CHILD_SA; strongSwan
+    # installs the new SA and deletes the old one.
+    netns.wait_until(lambda: ours.count(r"CHILD SA up") >= 2, 15, "our SeGW to rekey the Child SA")
+    netns.wait_until(lambda: ours.seen(r"CHILD SA deleted"), 10, "the old Child SA to be deleted")
+    first_spi = re.search(r"CHILD SA up: spi in \w+ out (\w+)", ours.text()).group(1)
+    ping = netns.run_in(lab.hnb_ns, ["ping", "-c", "2", "-W", "2", core_gateway], timeout=20)
+    assert ping.returncode == 0, ping.stdout + ping.stderr + "\n--- hnbsec lab ---\n" + ours.text()
+    # The replies went out under a rekeyed SA (an SPI strongSwan holds now), not the first one.
+    installed = [c["spi-in"] for c in hnb.list_sas()["segw"]["child-sas"].values() if c["state"] == "INSTALLED"]
+    sealed = re.findall(r"ESP to \S+ spi 0x(\w+) seq \d+: sealed, ICMP", ours.text())
+    assert sealed and sealed[-1] != first_spi, (first_spi, sealed)
+    assert set(sealed[-2:]) & set(installed), (sealed, installed)
+
+
+def test_killed_lab_leaves_namespaces_the_next_run_sweeps(pki, tmp_path, hnbsec_bin):
+    first = OurLab(hnbsec_bin, pki, tmp_path / "keys1", tmp_path / "first.log")
+    first.start()
+    first.proc.kill()                                   # SIGKILL: no teardown
+    first.proc.wait(timeout=10)
+    left = [n for n in netns.list_namespaces() if n.startswith(f"hx{first.run_id}-")]
+    assert len(left) == 3, left
+    second = OurLab(hnbsec_bin, pki, tmp_path / "keys2", tmp_path / "second.log")
+    try:
+        second.start()
+        assert second.seen(rf"swept from a dead run: .*hx{first.run_id}-"), second.text()
+        assert not [n for n in netns.list_namespaces() if n.startswith(f"hx{first.run_id}-")]
+    finally:
+        second.stop()
+    assert not [n for n in netns.list_namespaces() if n.startswith(f"hx{second.run_id}-")]

@@ -19,6 +19,7 @@ struct LabUpOptions {
     std::string certificate = "segw";
     std::string run_id;
     long ntp_offset = 0;
+    long esp_rekey_after = 0;
 };
 
 int run_lab_up(const LabUpOptions& options) {
@@ -38,6 +39,11 @@ int run_lab_up(const LabUpOptions& options) {
     if (!options.keys_out.empty()) lab_options.keys_dir = options.keys_out;
     if (!options.run_id.empty()) lab_options.run_id = options.run_id;
     lab_options.ntp_offset = std::chrono::seconds(options.ntp_offset);
+    if (options.esp_rekey_after > 0) {
+        // Soft limit: the SeGW rekeys; the hard limit leaves the device time to move over.
+        lab_options.esp_lifetime.soft_time = std::chrono::seconds(options.esp_rekey_after);
+        lab_options.esp_lifetime.hard_time = std::chrono::seconds(options.esp_rekey_after * 3);
+    }
 
     // SIGINT/SIGTERM are taken with sigwait() below; blocked before any thread starts so
     // that no role thread receives them.
@@ -92,6 +98,10 @@ void register_lab_command(CLI::App& app, Action& action) {
         "--keys-out", options->keys_out,
         "Export the SeGW's IKE and ESP keys as Wireshark decryption tables into this folder (opt-in)");
     up->add_option("--ntp-offset", options->ntp_offset, "Time server clock offset in seconds (a test knob)");
+    up->add_option("--esp-rekey-after", options->esp_rekey_after,
+                   "Soft lifetime of every Child SA in seconds: the SeGW rekeys it through CREATE_CHILD_SA "
+                   "(hard lifetime: 3 times as long)")
+        ->check(CLI::PositiveNumber);
     up->add_option("--run-id", options->run_id,
                    "Run ID in the names of namespaces and links (default: random)");
     up->final_callback([&action, options] { action = [options] { return run_lab_up(*options); }; });

@@ -107,6 +107,7 @@ Result<std::unique_ptr<LabServices>> LabServices::start(const profile::Profile& 
     service_options.natt_socket_fd = natt_socket.release();
     service_options.tun_fd = tun->release().release();
     service_options.keys_dir = options.keys_dir;
+    service_options.esp.lifetime = options.esp_lifetime;
     service_options.stop_on_signal = false;  // the command owns the signals
     Running* raw = &r;
     r.segw = std::make_unique<segw::SegwService>(std::move(setup), service_options,

@@ -37,6 +37,7 @@ struct LabOptions {
     std::string segw_certificate = "segw";
     std::optional<std::filesystem::path> keys_dir;  // opt-in Wireshark key export of the SeGW
     std::chrono::seconds ntp_offset{0};             // time server clock offset knob
+    esp::LifetimeLimits esp_lifetime;               // the SeGW's Child SAs: past soft, rekey
     std::optional<std::string> run_id;              // default: a random one
 };
 
