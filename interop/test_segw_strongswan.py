@@ -22,8 +22,9 @@ from peers.lab_roles import IKE_AUTH, PT_CERT, PT_CP, PT_IDI, PT_IDR, SUITES, hn
 class OurSegw:
     """`hnbsec segw` in a namespace; its stdout lines are collected as they come."""
 
-    def __init__(self, hnbsec_bin, ns, pki, listen, keys_dir, log_path):
-        self.argv = [str(hnbsec_bin), "segw", "--pki", str(pki.dir), "--listen", listen, "--keys-out", str(keys_dir)]
+    def __init__(self, hnbsec_bin, ns, pki, listen, keys_dir, log_path, extra_args=()):
+        self.argv = [str(hnbsec_bin), "segw", "--pki", str(pki.dir), "--listen", listen, "--keys-out", str(keys_dir),
+                     *extra_args]
         self.ns, self.keys_dir, self.log_path = ns, keys_dir, log_path
         self.lines, self.proc = [], None
         self._lock = threading.Lock()
@@ -59,7 +60,7 @@ class OurSegw:
 
 
 class Setup:
-    def __init__(self, pki, workdir, hnbsec_bin, suite):
+    def __init__(self, pki, workdir, hnbsec_bin, suite, segw_args=()):
         self.pki, self.workdir = pki, workdir
         self.ike_proposal, self.esp_proposal = SUITES[suite]
         pixit = pki.profile["pixit"]
@@ -67,7 +68,7 @@ class Setup:
         # The profile's SeGW address is where our SeGW listens and what the device dials.
         self.lab = netns.TwoHostLab(outer="192.168.77.0/24")
         self.ours = OurSegw(hnbsec_bin, self.lab.segw_ns, pki, self.lab.segw.ip, workdir / "keys",
-                            workdir / "segw-events.log")
+                            workdir / "segw-events.log", segw_args)
         self.hnb = self.capture = None
 
     def configure_hnb(self, device):
@@ -105,8 +106,8 @@ class Setup:
 def setup_factory(pki, tmp_path, hnbsec_bin):
     made = []
 
-    def make(suite="cbc-sha2"):
-        s = Setup(pki, tmp_path, hnbsec_bin, suite)
+    def make(suite="cbc-sha2", segw_args=()):
+        s = Setup(pki, tmp_path, hnbsec_bin, suite, segw_args)
         made.append(s)
         return s
 
@@ -165,3 +166,23 @@ def test_our_segw_refuses_device(setup_factory, pki, device, reason):
     assert not result.ok, result.output
     assert "received AUTHENTICATION_FAILED notify error" in result.output, result.output
     netns.wait_until(lambda: s.ours.seen(reason), 5, f"our SeGW to report '{reason}'")
+
+
+def test_knob_force_cookie_makes_strongswan_retry_and_establish(setup_factory):
+    s = setup_factory("cbc-sha2", segw_args=["--force-cookie"])
+    s.configure_hnb("device")
+    s.start()
+    result = s.hnb.initiate(child="hnb", ike="segw")
+    assert result.ok, result.output + "\n--- hnbsec segw ---\n" + s.ours.text()
+    assert "received COOKIE notify" in s.hnb.log_text() or "COOKIE" in result.output, result.output
+    assert s.ours.seen(r"(?i)cookie"), s.ours.text()
+
+
+def test_knob_proposal_restriction_refuses_strongswan_offer(setup_factory):
+    # strongSwan offers aes128-sha256-modp2048 only; we accept nothing but AES-GCM/ECP-384.
+    s = setup_factory("cbc-sha2", segw_args=["--ike-proposal", "aes256gcm16-prfsha384-ecp384"])
+    s.configure_hnb("device")
+    s.start()
+    result = s.hnb.initiate(child="hnb", ike="segw")
+    assert not result.ok, result.output
+    assert "NO_PROPOSAL_CHOSEN" in result.output, result.output

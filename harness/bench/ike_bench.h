@@ -1,8 +1,9 @@
 #pragma once
 // `hnbsec bench ike`: full IKE_SA_INIT + IKE_AUTH handshakes (certificates, CHILD_SA, CP)
-// per second of our IkeResponder driven by our IkeInitiator in-process (datagrams handed
-// over directly, no sockets), single-threaded, set against the OpenSSL bound: the rate the
-// unavoidable public-key operations of one handshake alone would allow.
+// per second of our SeGW driven by our IkeInitiator, set against the OpenSSL bound: the
+// rate the unavoidable public-key operations of one handshake alone would allow. Two
+// transports: in-process (datagrams handed over directly, one thread) and loopback (the
+// SeGW service on real UDP sockets on its own thread, one handshake at a time).
 
 #include <cstddef>
 #include <cstdint>
@@ -26,6 +27,9 @@ struct IkeBenchOptions {
     // instead of for the durations; for quick tests.
     std::size_t max_handshakes = 0;
     std::size_t max_primitive_ops = 0;
+    // Loopback: the SegwService on this address, UDP ports 500 and 4500 (needs root).
+    bool loopback = false;
+    std::string loopback_address = "127.77.0.1";
 };
 
 // One OpenSSL primitive: its measured cost and how often one handshake needs it.
@@ -37,6 +41,7 @@ struct PrimitiveCost {
 };
 
 struct IkeBenchResult {
+    std::string transport;     // "in-process" / "loopback UDP"
     std::string suite;         // "rsa" / "ecdsa"
     std::string certificates;  // "RSA-2048" / "ECDSA-P256"
     std::string ike_proposal;

@@ -24,5 +24,21 @@ TEST(IkeBench, EveryHandshakeOfBothSuitesEstablishes) {
     EXPECT_NE(ike_bench_json(*results).find("\"handshakes\": 3"), std::string::npos);
 }
 
+// The loopback transport: the SeGW service on real sockets (ports 500/4500, hence root, as
+// CI runs the tests), every handshake established over UDP with the NAT-T float.
+TEST(IkeBench, LoopbackHandshakesEstablishOverRealSockets) {
+    IkeBenchOptions options;
+    options.max_handshakes = 3;
+    options.max_primitive_ops = 1;
+    options.loopback = true;
+    options.loopback_address = "127.77.0.9";  // not the CLI's default: a user's run may be going on
+    options.suites = {IkeBenchSuite::kEcdsa};
+    auto results = run_ike_bench(options);
+    ASSERT_TRUE(results.ok()) << results.error().message();
+    ASSERT_EQ(results->size(), 1U);
+    EXPECT_EQ(results->front().handshakes, 3U);
+    EXPECT_EQ(results->front().transport, "loopback UDP");
+}
+
 }  // namespace
 }  // namespace hnbsec::bench

@@ -15,12 +15,14 @@ struct BenchIkeOptions {
     double seconds = 2.0;
     std::string suite = "all";
     bool json = false;
+    bool loopback = false;
 };
 
 int run_bench_ike(const BenchIkeOptions& options) {
     bench::IkeBenchOptions bench_options;
     bench_options.handshake_seconds = options.seconds;
     bench_options.primitive_seconds = std::min(1.0, options.seconds);
+    bench_options.loopback = options.loopback;
     if (options.suite == "rsa") bench_options.suites = {bench::IkeBenchSuite::kRsa};
     if (options.suite == "ecdsa") bench_options.suites = {bench::IkeBenchSuite::kEcdsa};
     auto results = bench::run_ike_bench(bench_options);
@@ -93,6 +95,9 @@ void register_bench_command(CLI::App& app, Action& action) {
                     "aes128gcm16-prfsha256-ecp256) or all (default)")
         ->check(CLI::IsMember({"rsa", "ecdsa", "all"}));
     ike->add_flag("--json", options->json, "Print the results as one JSON object");
+    ike->add_flag("--loopback", options->loopback,
+                  "Drive the SeGW service over real UDP sockets (ports 500/4500 on 127.77.0.1, needs root) "
+                  "instead of in-process");
     ike->final_callback([&action, options] { action = [options] { return run_bench_ike(*options); }; });
     register_bench_esp(*bench, action);
 }

@@ -8,6 +8,7 @@
 #include "harness/cli/command.h"
 #include "harness/cli/crl_command.h"
 #include "harness/cli/hems_command.h"
+#include "harness/cli/lab_command.h"
 #include "harness/cli/net_command.h"
 #include "harness/cli/ntp_command.h"
 #include "harness/cli/ocsp_command.h"
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
     register_profile_command(app, action);
     register_pki_command(app, action);
     register_segw_command(app, action);
+    register_lab_command(app, action);
     register_bench_command(app, action);
     register_net_command(app, action);
     register_ntp_command(app, action);

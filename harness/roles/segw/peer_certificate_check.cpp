@@ -77,45 +77,87 @@ std::string join(const std::vector<std::string>& items) {
     return text.empty() ? "none" : text;
 }
 
+// Parsed certificates by their DER bytes. Bounded: when full it starts over, which costs a
+// re-parse and never a wrong answer (the key is the whole encoding).
+class ParsedCertificates {
+public:
+    Result<X509Ptr> get(const Der& der, const std::string& what) {
+        if (auto it = parsed_.find(der); it != parsed_.end()) return up_ref(it->second.get());
+        HNBSEC_TRY(X509Ptr cert, parse_certificate(der, what));
+        if (parsed_.size() >= kCapacity) parsed_.clear();
+        X509Ptr copy = up_ref(cert.get());
+        parsed_.emplace(der, std::move(cert));
+        return copy;
+    }
+
+private:
+    static constexpr std::size_t kCapacity = 1024;
+    static X509Ptr up_ref(X509* cert) {
+        X509_up_ref(cert);
+        return X509Ptr(cert);
+    }
+    std::map<Der, X509Ptr> parsed_;
+};
+
 }  // namespace
 
-Result<PeerCheckResult> check_peer_certificate(const std::vector<Der>& chain,
-                                               const std::string& claimed_identity,
-                                               const PeerCheckPolicy& policy) {
-    if (chain.empty()) return Error("the peer sent no certificate (no CERT payload with encoding 4)");
-    if (policy.trust_anchors.empty()) return Error("no trust anchor configured for device certificates");
+struct PeerCertificateChecker::Compiled {
+    PeerCheckPolicy policy;
+    StorePtr store;
+    CrlStackPtr crls;
+    std::mutex mutex;  // guards `parsed` and the shared CRL stack
+    ParsedCertificates parsed;
+};
 
-    HNBSEC_TRY(X509Ptr leaf, parse_certificate(chain.front(), "the end-entity CERT payload"));
-    PeerCheckResult result;
-    result.subject = subject_of(leaf.get());
-    result.dns_names = dns_names_of(leaf.get());
+PeerCertificateChecker::PeerCertificateChecker(std::unique_ptr<Compiled> compiled)
+    : compiled_(std::move(compiled)) {}
+PeerCertificateChecker::~PeerCertificateChecker() = default;
 
-    StorePtr store(X509_STORE_new());
+Result<std::shared_ptr<PeerCertificateChecker>> PeerCertificateChecker::create(PeerCheckPolicy policy) {
+    auto c = std::make_unique<Compiled>();
+    c->store.reset(X509_STORE_new());
+    c->crls.reset(sk_X509_CRL_new_null());
+    if (!c->store || !c->crls) return Error("OpenSSL could not set up a certificate store");
     for (std::size_t i = 0; i < policy.trust_anchors.size(); ++i) {
         HNBSEC_TRY(X509Ptr anchor,
                    parse_certificate(policy.trust_anchors[i], "trust anchor " + std::to_string(i)));
-        X509_STORE_add_cert(store.get(), anchor.get());
+        X509_STORE_add_cert(c->store.get(), anchor.get());  // the store takes its own reference
     }
-    CrlStackPtr crls(sk_X509_CRL_new_null());
     for (std::size_t i = 0; i < policy.crls.size(); ++i) {
         const unsigned char* p = policy.crls[i].data();
         X509CrlPtr crl(d2i_X509_CRL(nullptr, &p, static_cast<long>(policy.crls[i].size())));
         if (!crl) return Error("configured CRL " + std::to_string(i) + " is not a DER CRL");
-        sk_X509_CRL_push(crls.get(), crl.release());
+        sk_X509_CRL_push(c->crls.get(), crl.release());
     }
+    c->policy = std::move(policy);
+    return std::shared_ptr<PeerCertificateChecker>(new PeerCertificateChecker(std::move(c)));
+}
+
+Result<PeerCheckResult> PeerCertificateChecker::check(const std::vector<Der>& chain,
+                                                      const std::string& claimed_identity) {
+    const PeerCheckPolicy& policy = compiled_->policy;
+    if (chain.empty()) return Error("the peer sent no certificate (no CERT payload with encoding 4)");
+    if (policy.trust_anchors.empty()) return Error("no trust anchor configured for device certificates");
+    std::lock_guard lock(compiled_->mutex);
+
+    HNBSEC_TRY(X509Ptr leaf, compiled_->parsed.get(chain.front(), "the end-entity CERT payload"));
+    PeerCheckResult result;
+    result.subject = subject_of(leaf.get());
+    result.dns_names = dns_names_of(leaf.get());
+
     CertStackPtr untrusted(sk_X509_new_null());
     std::vector<X509Ptr> intermediates;
     for (std::size_t i = 1; i < chain.size(); ++i) {
-        HNBSEC_TRY(X509Ptr cert, parse_certificate(chain[i], "CERT payload " + std::to_string(i + 1)));
+        HNBSEC_TRY(X509Ptr cert, compiled_->parsed.get(chain[i], "CERT payload " + std::to_string(i + 1)));
         sk_X509_push(untrusted.get(), cert.get());
         intermediates.push_back(std::move(cert));
     }
 
     StoreCtxPtr ctx(X509_STORE_CTX_new());
-    if (!ctx || X509_STORE_CTX_init(ctx.get(), store.get(), leaf.get(), untrusted.get()) != 1)
+    if (!ctx || X509_STORE_CTX_init(ctx.get(), compiled_->store.get(), leaf.get(), untrusted.get()) != 1)
         return Error("OpenSSL could not set up certificate verification");
     if (!policy.crls.empty()) {
-        X509_STORE_CTX_set0_crls(ctx.get(), crls.get());
+        X509_STORE_CTX_set0_crls(ctx.get(), compiled_->crls.get());  // borrowed, not freed by ctx
         // Only the end entity: a device's CA chain is checked against its own CRLs elsewhere.
         X509_STORE_CTX_set_flags(ctx.get(), X509_V_FLAG_CRL_CHECK);
     }
@@ -145,6 +187,15 @@ Result<PeerCheckResult> check_peer_certificate(const std::vector<Der>& chain,
     result.public_key.reset(X509_get_pubkey(leaf.get()));
     if (!result.public_key) return Error("cannot read the public key of '" + result.subject + "'");
     return result;
+}
+
+Result<PeerCheckResult> check_peer_certificate(const std::vector<Der>& chain,
+                                               const std::string& claimed_identity,
+                                               const PeerCheckPolicy& policy) {
+    if (chain.empty()) return Error("the peer sent no certificate (no CERT payload with encoding 4)");
+    if (policy.trust_anchors.empty()) return Error("no trust anchor configured for device certificates");
+    HNBSEC_TRY(auto checker, PeerCertificateChecker::create(policy));
+    return checker->check(chain, claimed_identity);
 }
 
 }  // namespace hnbsec::segw

@@ -12,6 +12,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,8 +39,28 @@ struct PeerCheckResult {
     std::vector<std::string> dns_names;  // its SubjectAltName dNSNames
 };
 
-// `chain`: DER certificates as received, end entity first. `claimed_identity`: the
-// IDi value when its type is ID_FQDN (empty to skip step 3 for other ID types).
+// The check with its policy compiled once: trust anchors in an X509_STORE and CRLs parsed
+// when the SeGW starts, not per handshake, and the certificates peers send kept parsed by
+// their exact DER bytes (a device reconnects with the same ones), so a handshake pays for
+// the signature checks and not for ASN.1 decoding. Thread-safe.
+class PeerCertificateChecker {
+public:
+    static Result<std::shared_ptr<PeerCertificateChecker>> create(PeerCheckPolicy policy);
+    ~PeerCertificateChecker();
+    PeerCertificateChecker(const PeerCertificateChecker&) = delete;
+    PeerCertificateChecker& operator=(const PeerCertificateChecker&) = delete;
+
+    // `chain`: DER certificates as received, end entity first. `claimed_identity`: the
+    // IDi value when its type is ID_FQDN (empty to skip step 3 for other ID types).
+    Result<PeerCheckResult> check(const std::vector<Der>& chain, const std::string& claimed_identity);
+
+private:
+    struct Compiled;
+    explicit PeerCertificateChecker(std::unique_ptr<Compiled> compiled);
+    std::unique_ptr<Compiled> compiled_;
+};
+
+// One-shot form of PeerCertificateChecker::check.
 Result<PeerCheckResult> check_peer_certificate(const std::vector<Der>& chain,
                                                const std::string& claimed_identity,
                                                const PeerCheckPolicy& policy);

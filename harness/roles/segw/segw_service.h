@@ -3,6 +3,11 @@
 // responder behind them, its retransmission timer, and a sink for every event. One
 // thread (an asio io_context); `hnbsec segw` runs it until interrupted, tests stop it.
 //
+// With a TUN device (the core network's, see harness/net) it is also the tunnel's end:
+// ESP on port 4500 goes through SegwTunnel into the TUN, and what the core network routes
+// into the TUN goes back to the devices as ESP. Without one, ESP packets are still opened
+// and reported, but their inner packets go nowhere.
+//
 // Key export (Wireshark decryption tables) is an explicit opt-in: only when a keys
 // folder is given are the SAs' keys written, with mode 0600.
 
@@ -11,25 +16,38 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <variant>
 
 #include <asio.hpp>
 
 #include "core/result.h"
 #include "harness/roles/segw/segw_setup.h"
+#include "harness/roles/segw/segw_tunnel.h"
 #include "proto/ike/sa/responder.h"
 
 namespace hnbsec::segw {
 
+// What the SeGW reports: the IKE layer's events and the tunnel's.
+using SegwEvent = std::variant<ike::Event, TunnelEvent>;
+std::string to_string(const SegwEvent& event);
+
 struct ServiceOptions {
     std::uint16_t ike_port = ike::kIkePort;
     std::uint16_t natt_port = ike::kNatTPort;
+    // Sockets already bound (e.g. inside the harness's public network namespace); the
+    // service takes them over instead of binding listen_address:port itself.
+    std::optional<int> ike_socket_fd;
+    std::optional<int> natt_socket_fd;
+    // The core network's TUN device (non-blocking, IFF_TUN|IFF_NO_PI); the service owns it.
+    std::optional<int> tun_fd;
+    esp::EspSaOptions esp;                          // replay window, lifetimes
     std::optional<std::filesystem::path> keys_dir;  // opt-in Wireshark key export
     bool stop_on_signal = true;                     // SIGINT/SIGTERM end run()
 };
 
 class SegwService {
 public:
-    using EventSink = std::function<void(const ike::Event&)>;
+    using EventSink = std::function<void(const SegwEvent&)>;
 
     SegwService(SegwSetup setup, ServiceOptions options, EventSink sink);
 
@@ -41,6 +59,9 @@ public:
     void stop();
 
     ike::IkeResponder& responder() { return responder_; }
+    // The ports the sockets are bound to (useful after binding port 0).
+    std::uint16_t ike_port() const { return ike_.port; }
+    std::uint16_t natt_port() const { return natt_.port; }
 
 private:
     // One UDP socket with its own receive buffer (two receives are outstanding at once).
@@ -52,9 +73,13 @@ private:
         asio::ip::udp::endpoint sender;
     };
 
+    Status open_listener(Listener& listener, std::optional<int> fd);
     void receive(Listener& listener);
+    void on_datagram(Listener& listener, std::size_t size);
     void deliver(ike::Output output);
     void arm_timer();
+    void arm_lifetime_timer();
+    void read_tun();
     void export_keys();
 
     SegwSetup setup_;
@@ -65,8 +90,12 @@ private:
     Listener ike_;
     Listener natt_;
     asio::steady_timer timer_;
+    asio::steady_timer lifetime_timer_;
     asio::signal_set signals_;
     asio::ip::address local_address_;
+    SegwTunnel tunnel_;
+    std::optional<asio::posix::stream_descriptor> tun_;
+    std::array<std::uint8_t, 65536> tun_buffer_{};
 };
 
 }  // namespace hnbsec::segw

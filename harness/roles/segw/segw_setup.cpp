@@ -136,14 +136,16 @@ Result<SegwSetup> segw_setup(const profile::Profile& profile, const pki::Manifes
     }
     if (policy.trust_anchors.empty()) return Error("the PKI has no vendor CA to trust devices with");
     if (options.expect_profile_identity) policy.expected_identity = profile.dut.identity;
-    c.validator = [policy](const std::vector<ike::Bytes>& chain,
-                           const ike::Id& peer) -> Result<ike::ossl::PkeyPtr> {
+    const std::optional<std::string> expected_identity = policy.expected_identity;
+    HNBSEC_TRY(std::shared_ptr<PeerCertificateChecker> checker, PeerCertificateChecker::create(policy));
+    c.validator = [checker](const std::vector<ike::Bytes>& chain,
+                            const ike::Id& peer) -> Result<ike::ossl::PkeyPtr> {
         const std::string claimed =
             peer.type == ike::IdType::kFqdn ? std::string(peer.data.begin(), peer.data.end()) : std::string();
         if (peer.type != ike::IdType::kFqdn)
             return Error("IDi type " + std::to_string(static_cast<int>(peer.type)) +
                          " is not ID_FQDN, the form of the H(e)NB identity (TS 33.320)");
-        HNBSEC_TRY(PeerCheckResult checked, check_peer_certificate(chain, claimed, policy));
+        HNBSEC_TRY(PeerCheckResult checked, checker->check(chain, claimed));
         return std::move(checked.public_key);
     };
 
@@ -165,7 +167,7 @@ Result<SegwSetup> segw_setup(const profile::Profile& profile, const pki::Manifes
     setup.summary = "SeGW " + profile.pixit.segw_fqdn + " on " + setup.listen_address +
                     " (UDP), certificate " + cert->name + ", trusting " + anchors + ", pool " +
                     profile.pixit.inner_pool.text + ", core network " + profile.pixit.core_network.text +
-                    (policy.expected_identity ? ", expecting " + *policy.expected_identity : std::string());
+                    (expected_identity ? ", expecting " + *expected_identity : std::string());
     return setup;
 }
 

@@ -47,11 +47,34 @@ Result<PkeyPtr> generate_from(EVP_PKEY_CTX* ctx, const DhGroupInfo& info) {
     EVP_PKEY* raw = nullptr;
     if (ctx == nullptr || EVP_PKEY_keygen_init(ctx) != 1)
         return Error(to_string(info.group) + " key generation setup failed: " + ossl::errors());
-    if (info.family == DhFamily::kEcp && EVP_PKEY_CTX_set_group_name(ctx, info.openssl_name) != 1)
-        return Error(to_string(info.group) + " key generation setup failed: " + ossl::errors());
     if (EVP_PKEY_generate(ctx, &raw) != 1)
         return Error(to_string(info.group) + " key generation failed: " + ossl::errors());
     return PkeyPtr(raw);
+}
+
+// A group's parameter key (the template keys are generated from), built once per group:
+// building OpenSSL's group objects costs as much as a key generation, so a handshake must
+// not pay for it. The cached key is never modified, which makes sharing it thread-safe.
+using ParameterLoader = Result<PkeyPtr> (*)(const DhGroupInfo&);
+Result<EVP_PKEY*> cached_parameters(const DhGroupInfo& info, ParameterLoader load) {
+    struct Cached {
+        std::once_flag once;
+        PkeyPtr params;
+        std::string error;
+    };
+    static std::array<Cached, 64> cache;  // indexed by Transform ID (all supported IDs are below 64)
+    const auto index = static_cast<std::size_t>(info.group);
+    if (index >= cache.size()) return Error("no parameter cache slot for " + to_string(info.group));
+    Cached& c = cache[index];
+    std::call_once(c.once, [&] {
+        auto loaded = load(info);
+        if (loaded.ok())
+            c.params = std::move(loaded).value();
+        else
+            c.error = loaded.error().what();
+    });
+    if (!c.params) return Error(c.error);
+    return c.params.get();
 }
 
 // ---- MODP --------------------------------------------------------------------------------
@@ -153,13 +176,17 @@ Result<PkeyPtr> modp_key(const DhGroupInfo& info, const ModpDomain& d, const BIG
     return pkey_fromdata("DH", bld.get(), x != nullptr ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY);
 }
 
-Result<PkeyPtr> modp_generate(const DhGroupInfo& info) {
+Result<PkeyPtr> load_modp_parameters(const DhGroupInfo& info) {
     HNBSEC_TRY(ModpDomain d, modp_domain(info));
     ossl::ParamBldPtr bld(OSSL_PARAM_BLD_new());
     if (!bld) return Error("OSSL_PARAM_BLD_new failed");
     HNBSEC_CHECK(push_modp_domain(bld.get(), info, d));
-    HNBSEC_TRY(PkeyPtr params, pkey_fromdata("DH", bld.get(), EVP_PKEY_KEY_PARAMETERS));
-    ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, params.get(), nullptr));
+    return pkey_fromdata("DH", bld.get(), EVP_PKEY_KEY_PARAMETERS);
+}
+
+Result<PkeyPtr> modp_generate(const DhGroupInfo& info) {
+    HNBSEC_TRY(EVP_PKEY * params, cached_parameters(info, load_modp_parameters));
+    ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, params, nullptr));
     return generate_from(ctx.get(), info);
 }
 
@@ -180,35 +207,61 @@ Result<PkeyPtr> modp_from_private(const DhGroupInfo& info, OctetSpan x_octets) {
 
 // ---- ECP ---------------------------------------------------------------------------------
 
-struct EcPoint {
+// The curve and its field prime, built once per group and then only read (thread-safe).
+struct EcCurve {
     ossl::EcGroupPtr group;
-    ossl::EcPointPtr point;
+    BnPtr p;
 };
 
+Result<const EcCurve*> ec_curve(const DhGroupInfo& info) {
+    struct Cached {
+        std::once_flag once;
+        EcCurve curve;
+    };
+    static std::array<Cached, 64> cache;  // indexed by Transform ID
+    const auto index = static_cast<std::size_t>(info.group);
+    if (index >= cache.size()) return Error("no curve cache slot for " + to_string(info.group));
+    Cached& c = cache[index];
+    std::call_once(c.once, [&] {
+        ossl::EcGroupPtr group(EC_GROUP_new_by_curve_name(info.curve_nid));
+        BnPtr p(BN_new());
+        if (group && p && EC_GROUP_get_curve(group.get(), p.get(), nullptr, nullptr, nullptr) == 1)
+            c.curve = EcCurve{std::move(group), std::move(p)};
+    });
+    if (!c.curve.group) return Error("EC setup for " + to_string(info.group) + " failed: " + ossl::errors());
+    return &c.curve;
+}
+
 // Parses x | y and checks it names a point of the curve (RFC 5903 §7, RFC 6989 §2.3).
-Result<EcPoint> ecp_point(const DhGroupInfo& info, OctetSpan xy) {
+Status ecp_point(const DhGroupInfo& info, OctetSpan xy) {
     const std::size_t n = info.field_size;
-    ossl::EcGroupPtr group(EC_GROUP_new_by_curve_name(info.curve_nid));
+    HNBSEC_TRY(const EcCurve* curve, ec_curve(info));
     ossl::BnCtxPtr bn_ctx(BN_CTX_new());
-    BnPtr p(BN_new());
     BnPtr x = bn_from(xy.first(n));
     BnPtr y = bn_from(xy.subspan(n));
-    if (!group || !bn_ctx || !p || !x || !y ||
-        EC_GROUP_get_curve(group.get(), p.get(), nullptr, nullptr, bn_ctx.get()) != 1)
-        return Error("EC setup for " + to_string(info.group) + " failed: " + ossl::errors());
-    if (BN_cmp(x.get(), p.get()) >= 0)
+    if (!bn_ctx || !x || !y) return Error("BIGNUM allocation failed");
+    if (BN_cmp(x.get(), curve->p.get()) >= 0)
         return Error(to_string(info.group) + " public value: x coordinate is not below the field prime");
-    if (BN_cmp(y.get(), p.get()) >= 0)
+    if (BN_cmp(y.get(), curve->p.get()) >= 0)
         return Error(to_string(info.group) + " public value: y coordinate is not below the field prime");
-    ossl::EcPointPtr point(EC_POINT_new(group.get()));
+    const EC_GROUP* group = curve->group.get();
+    ossl::EcPointPtr point(EC_POINT_new(group));
     if (!point) return Error("EC_POINT_new failed");
-    if (EC_POINT_set_affine_coordinates(group.get(), point.get(), x.get(), y.get(), bn_ctx.get()) != 1 ||
-        EC_POINT_is_on_curve(group.get(), point.get(), bn_ctx.get()) != 1) {
+    if (EC_POINT_set_affine_coordinates(group, point.get(), x.get(), y.get(), bn_ctx.get()) != 1 ||
+        EC_POINT_is_on_curve(group, point.get(), bn_ctx.get()) != 1) {
         ossl::clear_errors();
         return Error(to_string(info.group) + " public value (x, y) is not a point on " + info.openssl_name +
                      " (RFC 6989 §2.3)");
     }
-    return EcPoint{std::move(group), std::move(point)};
+    return Ok{};
+}
+
+Result<PkeyPtr> load_ecp_parameters(const DhGroupInfo& info) {
+    ossl::ParamBldPtr bld(OSSL_PARAM_BLD_new());
+    if (!bld ||
+        OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, info.openssl_name, 0) != 1)
+        return Error("OSSL_PARAM_BLD failed: " + ossl::errors());
+    return pkey_fromdata("EC", bld.get(), EVP_PKEY_KEY_PARAMETERS);
 }
 
 Result<Octets> uncompressed(const EC_GROUP* group, const EC_POINT* point) {
@@ -233,16 +286,15 @@ Result<PkeyPtr> ecp_key(const DhGroupInfo& info, OctetSpan point_04xy, const BIG
     return pkey_fromdata("EC", bld.get(), d != nullptr ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY);
 }
 
+// The public point as x | y (RFC 5903 §7): OpenSSL's uncompressed encoding without its 0x04.
 Result<Octets> ecp_public_value(const DhGroupInfo& info, EVP_PKEY* key) {
-    BIGNUM* x = nullptr;
-    BIGNUM* y = nullptr;
-    int ok = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, &x);
-    ok &= EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, &y);
-    BnPtr owned_x(x);
-    BnPtr owned_y(y);
-    if (ok != 1)
+    Octets encoded(1 + 2 * info.field_size);
+    std::size_t len = 0;
+    if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, encoded.data(), encoded.size(), &len) !=
+            1 ||
+        len != encoded.size() || encoded[0] != 0x04)
         return Error("reading the " + to_string(info.group) + " public value failed: " + ossl::errors());
-    return concat({bn_to_octets(x, info.field_size), bn_to_octets(y, info.field_size)});
+    return Octets(encoded.begin() + 1, encoded.end());
 }
 
 Result<PkeyPtr> ecp_from_private(const DhGroupInfo& info, OctetSpan d_octets) {
@@ -307,7 +359,11 @@ Result<PkeyPtr> peer_key(const DhGroupInfo& info, OctetSpan value) {
         case DhFamily::kEcp: {
             HNBSEC_CHECK(ecp_point(info, value));
             Octets encoded = concat({Octets{0x04}, value});
-            return ecp_key(info, encoded, nullptr);
+            HNBSEC_TRY(EVP_PKEY * params, cached_parameters(info, load_ecp_parameters));
+            PkeyPtr key(EVP_PKEY_dup(params));
+            if (!key || EVP_PKEY_set1_encoded_public_key(key.get(), encoded.data(), encoded.size()) != 1)
+                return Error(to_string(info.group) + " public value rejected: " + ossl::errors());
+            return key;
         }
         case DhFamily::kCurve25519: {
             PkeyPtr key(
@@ -362,10 +418,14 @@ Result<DhKeyPair> DhKeyPair::generate(DhGroup group) {
             HNBSEC_TRY(key, modp_generate(*info));
             break;
         }
-        case DhFamily::kEcp:
+        case DhFamily::kEcp: {
+            HNBSEC_TRY(EVP_PKEY * params, cached_parameters(*info, load_ecp_parameters));
+            ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, params, nullptr));
+            HNBSEC_TRY(key, generate_from(ctx.get(), *info));
+            break;
+        }
         case DhFamily::kCurve25519: {
-            const char* type = info->family == DhFamily::kEcp ? "EC" : "X25519";
-            ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+            ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "X25519", nullptr));
             HNBSEC_TRY(key, generate_from(ctx.get(), *info));
             break;
         }

@@ -154,7 +154,7 @@ struct Net {
     }
     IkeSa* resp_sa() {
         auto sas = resp.sas();
-        return sas.empty() ? nullptr : sas.front();
+        return sas.empty() ? nullptr : resp.find(sas.front()->spi_local());
     }
     std::string events() const {
         return "initiator:\n" + dump(ini_events) + "responder:\n" + dump(resp_events);
@@ -649,6 +649,50 @@ TEST(IkeSa, HalfOpenSaTimesOutAndFailedSaIsReaped) {
     EXPECT_EQ(net.resp_sa(), nullptr);
 }
 
+// The responder's table indexes (deadlines, half-open count, init index) stay right with
+// many SAs in mixed states: established ones stay, half-open ones time out one by one.
+TEST(IkeSa, ResponderTableWithManySasKeepsEstablishedAndReapsHalfOpen) {
+    IkeResponder resp(segw_config("aes128-sha256-ecp256", "aes128-sha256"));
+    const TimePoint t0{};
+    std::size_t established = 0;
+    for (int i = 0; i < 24; ++i) {
+        const bool complete = i % 3 != 0;  // every third initiator never sends IKE_AUTH
+        IkeInitiator ini(hnb_config("aes128-sha256-ecp256", "aes128-sha256"),
+                         ipv4_endpoint(10, 0, 1, static_cast<std::uint8_t>(i + 1)), segw_endpoint());
+        const TimePoint now = t0 + std::chrono::seconds(i);  // staggered half-open deadlines
+        std::deque<Datagram> to_resp;
+        auto send = [&](Output o) {
+            for (auto& d : o.datagrams) to_resp.push_back(Datagram{d.remote, d.local, std::move(d.bytes)});
+        };
+        send(ini.start(now));
+        for (int step = 0; step < 8 && !to_resp.empty(); ++step) {
+            Datagram d = std::move(to_resp.front());
+            to_resp.pop_front();
+            if (!complete && d.bytes.size() > 0 && step > 0) break;
+            for (auto& back : resp.handle_datagram(d, now).datagrams)
+                send(ini.handle_datagram(Datagram{back.remote, back.local, std::move(back.bytes)}, now));
+        }
+        if (complete) {
+            ASSERT_TRUE(ini.established()) << "initiator " << i;
+            ++established;
+        }
+    }
+    EXPECT_EQ(resp.sas().size(), 24U);
+    EXPECT_EQ(resp.half_open(), 8U);
+    ASSERT_TRUE(resp.next_deadline().has_value());
+
+    // 30 s half-open limit: at t0+33 s the first four half-open SAs (started at 0, 3, 6, 9 s)
+    // have failed; the others have not.
+    Output o = resp.on_timer(t0 + std::chrono::seconds(33));
+    EXPECT_EQ(of<ExchangeFailed>(o.events).size(), 2U) << dump(o.events);  // started at 0 and 3 s
+    EXPECT_EQ(resp.half_open(), 6U);
+    // Much later every half-open SA failed and lingered out; the established ones remain.
+    for (int s = 40; s <= 200; s += 10) (void)resp.on_timer(t0 + std::chrono::seconds(s));
+    EXPECT_EQ(resp.half_open(), 0U);
+    EXPECT_EQ(resp.sas().size(), established);
+    for (const IkeSa* sa : resp.sas()) EXPECT_EQ(sa->state(), SaState::kEstablished);
+}
+
 TEST(IkeSa, AnotherAuthFollowsGoesThroughTheSecondRoundSeam) {
     IkeSaConfig segw = segw_config();
     segw.second_auth = std::make_shared<UnsupportedSecondAuth>();
@@ -673,7 +717,7 @@ void expect_rekeyed(Net& net, std::uint64_t old_spi_i) {
     EXPECT_NE(net.ini.sa().spi_i(), old_spi_i);
     auto sas = net.resp.sas();
     ASSERT_EQ(sas.size(), 1U) << net.events();  // the old SA was deleted and reaped
-    IkeSa* r = sas.front();
+    const IkeSa* r = sas.front();
     EXPECT_EQ(r->state(), SaState::kEstablished);
     EXPECT_EQ(r->spi_i(), net.ini.sa().spi_i());
     EXPECT_EQ(r->spi_r(), net.ini.sa().spi_r());
@@ -685,7 +729,7 @@ void expect_rekeyed(Net& net, std::uint64_t old_spi_i) {
     // The new SA works: liveness both ways.
     net.from_ini(net.ini.sa().send_liveness_check(net.now));
     net.run();
-    net.from_resp(r->send_liveness_check(net.now));
+    net.from_resp(net.resp.find(r->spi_local())->send_liveness_check(net.now));
     net.run();
     EXPECT_EQ(of<LivenessConfirmed>(net.ini_events).size(), 1U) << net.events();
     EXPECT_EQ(of<LivenessConfirmed>(net.resp_events).size(), 1U) << net.events();

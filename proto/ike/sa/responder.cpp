@@ -39,23 +39,62 @@ Result<Bytes> IkeResponder::cookie_for(const Bytes& nonce, const Endpoint& remot
 }
 
 std::size_t IkeResponder::half_open() const {
-    std::size_t n = 0;
-    for (const auto& [spi, sa] : sas_) n += sa->state() == SaState::kInitResponded ? 1 : 0;
-    return n;
+    return half_open_;
 }
 
-IkeSa* IkeResponder::find(std::uint64_t spi_r) {
-    auto it = sas_.find(spi_r);
-    return it == sas_.end() ? nullptr : it->second.get();
+IkeSa* IkeResponder::lookup(std::uint64_t spi) {
+    auto it = sas_.find(spi);
+    return it == sas_.end() ? nullptr : it->second.sa.get();
 }
 
-std::vector<IkeSa*> IkeResponder::sas() {
-    std::vector<IkeSa*> out;
-    for (auto& [spi, sa] : sas_) out.push_back(sa.get());
+IkeSa* IkeResponder::find(std::uint64_t spi_local) {
+    IkeSa* sa = lookup(spi_local);
+    if (sa != nullptr) handed_out_.insert(spi_local);
+    return sa;
+}
+
+void IkeResponder::settle_handed_out() {
+    auto spis = std::move(handed_out_);
+    handed_out_.clear();
+    for (std::uint64_t spi : spis) settle(spi);
+}
+
+std::vector<const IkeSa*> IkeResponder::sas() const {
+    std::vector<const IkeSa*> out;
+    out.reserve(sas_.size());
+    for (auto& [spi, entry] : sas_) out.push_back(entry.sa.get());
     return out;
 }
 
+void IkeResponder::add(std::unique_ptr<IkeSa> sa, std::optional<InitKey> init_key) {
+    const std::uint64_t spi = sa->spi_local();
+    if (init_key) init_index_[*init_key] = spi;
+    sas_[spi] = Entry{std::move(sa), std::move(init_key), std::nullopt, false};
+    settle(spi);
+}
+
+void IkeResponder::settle(std::uint64_t spi) {
+    auto it = sas_.find(spi);
+    if (it == sas_.end()) return;
+    Entry& entry = it->second;
+    // A completed IKE SA rekey (RFC 7296 §1.3.2) hands out the new SA under its own SPI.
+    if (auto successor = entry.sa->take_successor()) add(std::move(successor), std::nullopt);
+
+    if (entry.deadline) deadlines_.erase({*entry.deadline, spi});
+    if (entry.half_open) --half_open_;
+    if (entry.sa->state() == SaState::kClosed) {
+        if (entry.init_key) init_index_.erase(*entry.init_key);
+        sas_.erase(it);
+        return;
+    }
+    entry.half_open = entry.sa->state() == SaState::kInitResponded;
+    if (entry.half_open) ++half_open_;
+    entry.deadline = entry.sa->next_deadline();
+    if (entry.deadline) deadlines_.insert({*entry.deadline, spi});
+}
+
 Output IkeResponder::handle_datagram(const Datagram& datagram, TimePoint now) {
+    settle_handed_out();
     Output out;
     auto ike = ike_bytes_of(datagram, &out.events);
     if (!ike) return out;
@@ -75,9 +114,9 @@ Output IkeResponder::handle_datagram(const Datagram& datagram, TimePoint now) {
         }
         auto key = std::make_pair(h.spi_i, datagram.remote);
         if (auto it = init_index_.find(key); it != init_index_.end()) {
-            if (IkeSa* sa = find(it->second)) {
+            if (IkeSa* sa = lookup(it->second)) {
                 out.append(sa->handle_message(m, *ike, datagram, now));
-                reap();
+                settle(it->second);
                 return out;
             }
         }
@@ -110,17 +149,14 @@ Output IkeResponder::handle_datagram(const Datagram& datagram, TimePoint now) {
         }
         auto sa = std::make_unique<IkeSa>(Role::kResponder, config_, datagram.local, datagram.remote);
         out.append(sa->handle_message(m, *ike, datagram, now));
-        if (sa->state() != SaState::kClosed && sa->state() != SaState::kFailed) {
-            init_index_[key] = sa->spi_r();
-            sas_[sa->spi_r()] = std::move(sa);
-        }
+        if (sa->state() != SaState::kClosed && sa->state() != SaState::kFailed) add(std::move(sa), key);
         return out;
     }
 
     // The I flag names the original initiator (§3.1): our SPI is the other one. After we
     // rekeyed the IKE SA we are the new SA's initiator (§2.18).
     const std::uint64_t local_spi = h.initiator() ? h.spi_r : h.spi_i;
-    IkeSa* sa = local_spi != 0 ? find(local_spi) : nullptr;
+    IkeSa* sa = local_spi != 0 ? lookup(local_spi) : nullptr;
     if (sa == nullptr) {
         UnknownSpi e{h.spi_i, h.spi_r, false};
         // §2.21.4: a request outside any known SA MAY get an unprotected INVALID_IKE_SPI;
@@ -139,44 +175,29 @@ Output IkeResponder::handle_datagram(const Datagram& datagram, TimePoint now) {
         return out;
     }
     out.append(sa->handle_message(m, *ike, datagram, now));
-    reap();
+    settle(local_spi);
     return out;
 }
 
-void IkeResponder::reap() {
-    std::vector<std::unique_ptr<IkeSa>> successors;
-    for (auto& [spi, sa] : sas_) {
-        if (auto next = sa->take_successor()) successors.push_back(std::move(next));
-    }
-    for (auto& next : successors) {
-        const std::uint64_t spi = next->spi_local();
-        sas_[spi] = std::move(next);
-    }
-    for (auto it = sas_.begin(); it != sas_.end();) {
-        if (it->second->state() == SaState::kClosed) {
-            for (auto ix = init_index_.begin(); ix != init_index_.end();) {
-                ix = ix->second == it->first ? init_index_.erase(ix) : std::next(ix);
-            }
-            it = sas_.erase(it);
-        } else {
-            ++it;
-        }
-    }
-}
-
-std::optional<TimePoint> IkeResponder::next_deadline() const {
-    std::optional<TimePoint> d;
-    for (const auto& [spi, sa] : sas_) {
-        auto t = sa->next_deadline();
-        if (t && (!d || *t < *d)) d = t;
-    }
-    return d;
+std::optional<TimePoint> IkeResponder::next_deadline() {
+    settle_handed_out();
+    if (deadlines_.empty()) return std::nullopt;
+    return deadlines_.begin()->first;
 }
 
 Output IkeResponder::on_timer(TimePoint now) {
+    settle_handed_out();
     Output out;
-    for (auto& [spi, sa] : sas_) out.append(sa->on_timer(now));
-    reap();
+    // Only the SAs whose deadline has come; each is settled (and re-indexed) right after.
+    std::vector<std::uint64_t> due;
+    for (auto it = deadlines_.begin(); it != deadlines_.end() && it->first <= now; ++it)
+        due.push_back(it->second);
+    for (std::uint64_t spi : due) {
+        if (IkeSa* sa = lookup(spi)) {
+            out.append(sa->on_timer(now));
+            settle(spi);
+        }
+    }
     return out;
 }
 

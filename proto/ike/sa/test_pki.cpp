@@ -5,6 +5,7 @@
 #include <openssl/ec.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 namespace hnbsec::ike::testing {
 
@@ -28,6 +29,19 @@ Bytes der_of(X509* cert) {
     return out;
 }
 
+// Adds one extension in openssl.cnf syntax ("critical,CA:TRUE", "DNS:name").
+void add_extension(X509* cert, int nid, const std::string& value) {
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
+    if (ext == nullptr) return;
+    X509_add_ext(cert, ext, -1);
+    X509_EXTENSION_free(ext);
+}
+
+// The CA is a real CA (basicConstraints, keyUsage) and each entity carries its FQDN as a
+// SubjectAltName dNSName, so a full RFC 5280 path validation (the SeGW's) accepts them.
 X509Ptr make_cert(const std::string& cn, EVP_PKEY* subject_key, const std::string& issuer_cn,
                   EVP_PKEY* issuer_key, long serial) {
     X509Ptr cert(X509_new());
@@ -44,6 +58,12 @@ X509Ptr make_cert(const std::string& cn, EVP_PKEY* subject_key, const std::strin
                                reinterpret_cast<const unsigned char*>(issuer_cn.c_str()), -1, -1, 0);
     X509_set_issuer_name(cert.get(), issuer);
     X509_NAME_free(issuer);
+    if (cn == issuer_cn) {
+        add_extension(cert.get(), NID_basic_constraints, "critical,CA:TRUE");
+        add_extension(cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
+    } else {
+        add_extension(cert.get(), NID_subject_alt_name, "DNS:" + cn);
+    }
     X509_sign(cert.get(), issuer_key, EVP_sha256());
     return cert;
 }

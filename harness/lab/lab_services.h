@@ -1,0 +1,68 @@
+#pragma once
+// The harness side of a campaign, running: the network world of harness/net (DUT,
+// public and core namespaces, the veth backhaul, the core TUN) with the roles placed in
+// it — the SeGW in the public namespace on the profile's SeGW address, owning the core
+// TUN as the far end of every device's tunnel; the time server in the core namespace on
+// pixit.time_server_inner (reachable only through ESP) and, when the profile names one,
+// on the public side too. Every role reports into one event sink.
+//
+// `hnbsec lab up` runs it for bring-up; the runner will run test cases against it.
+// Everything is taken down by stop() or the destructor; a killed run leaves namespaces
+// that the next start's sweep removes.
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "core/result.h"
+#include "fixtures/pki/manifest.h"
+#include "harness/net/network_plan.h"
+#include "harness/profile/profile.h"
+#include "harness/roles/segw/segw_service.h"
+#include "harness/roles/timeserver/request_event.h"
+
+namespace hnbsec::lab {
+
+// One event of any role, with the role's name ("segw", "ntp").
+struct LabEvent {
+    std::string role;
+    std::variant<segw::SegwEvent, timeserver::RequestEvent> detail;
+};
+std::string to_string(const LabEvent& event);
+
+struct LabOptions {
+    std::string segw_certificate = "segw";
+    std::optional<std::filesystem::path> keys_dir;  // opt-in Wireshark key export of the SeGW
+    std::chrono::seconds ntp_offset{0};             // time server clock offset knob
+    esp::LifetimeLimits esp_lifetime;               // the SeGW's Child SAs: past soft, rekey
+    std::optional<std::string> run_id;              // default: a random one
+};
+
+class LabServices {
+public:
+    using EventSink = std::function<void(const LabEvent&)>;
+
+    // Sweeps dead runs, builds the network, starts every role. On failure nothing is left.
+    static Result<std::unique_ptr<LabServices>> start(const profile::Profile& profile,
+                                                      const pki::Manifest& manifest,
+                                                      const LabOptions& options, EventSink sink);
+    ~LabServices();
+    LabServices(const LabServices&) = delete;
+    LabServices& operator=(const LabServices&) = delete;
+
+    const net::NetworkPlan& plan() const;
+    // What runs where, one fact per line (printed by `hnbsec lab up`).
+    std::string describe() const;
+    // Stops the roles and removes the network; collects every failure. Idempotent.
+    Status stop();
+
+private:
+    struct Running;
+    explicit LabServices(std::unique_ptr<Running> running);
+    std::unique_ptr<Running> running_;
+};
+
+}  // namespace hnbsec::lab
