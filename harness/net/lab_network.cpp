@@ -1,5 +1,7 @@
 #include "harness/net/lab_network.h"
 
+#include <fstream>
+
 #include "harness/net/ip_command.h"
 #include "harness/net/net_namespace.h"
 
@@ -75,6 +77,19 @@ Status LabNetwork::build_steps() {
     if (plan_.dut_namespace) HNBSEC_CHECK(ip({"-n", plan_.dut_ns, "link", "set", plan_.dut_link, "up"}));
     HNBSEC_CHECK(ip({"-n", plan_.public_ns, "link", "set", plan_.public_link, "up"}));
 
+    // On an IPv4-only core network the kernel's IPv6 chatter on the TUN (router
+    // solicitations) would be the only traffic towards the devices, reported by the SeGW as
+    // undeliverable: new interfaces of the core namespace get no IPv6.
+    if (plan_.inner_pool.find(':') == std::string::npos) {
+        commands_.push_back("(in-process) sysctl net.ipv6.conf.default.disable_ipv6=1 in " + plan_.core_ns);
+        HNBSEC_CHECK(in_namespace(plan_.core_ns, []() -> Status {
+            std::ofstream sysctl("/proc/sys/net/ipv6/conf/default/disable_ipv6");
+            sysctl << "1\n";
+            sysctl.close();
+            if (!sysctl) return Error("cannot disable IPv6 for new interfaces of the core namespace");
+            return Ok{};
+        }));
+    }
     commands_.push_back("(in-process) TUN " + plan_.tun_name + " in " + plan_.core_ns + ", mtu " +
                         std::to_string(plan_.tun_mtu) + ", up");
     HNBSEC_TRY(auto tun, TunDevice::open(plan_.core_ns, plan_.tun_name, plan_.tun_mtu));

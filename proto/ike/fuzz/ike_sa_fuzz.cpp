@@ -51,7 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::span<const std::uint8_t> rest(data, size);
     for (int i = 0; i < 16 && rest.size() >= 3; ++i) {
         const std::uint8_t flags = rest[0];
-        const std::size_t length = std::min<std::size_t>((std::size_t{rest[1]} << 8) | rest[2], rest.size() - 3);
+        const std::size_t length =
+            std::min<std::size_t>((std::size_t{rest[1]} << 8) | rest[2], rest.size() - 3);
         const auto bytes = rest.subspan(3, length);
         rest = rest.subspan(3 + length);
         if ((flags & 0x02) != 0) {
