@@ -208,8 +208,11 @@ void SegwService::deliver(ike::Output output) {
         sink_(std::move(event));
     }
     if (children_changed) {
-        for (auto& problem : tunnel_.reconcile(responder_.sas(), ike::Clock::now()))
-            sink_(std::move(problem));
+        // Only the SAs this datagram or timer acted on: the rest cannot have changed.
+        const ike::TimePoint now = ike::Clock::now();
+        for (std::uint64_t spi : responder_.touched()) {
+            for (auto& problem : tunnel_.sync(spi, responder_.peek(spi), now)) sink_(std::move(problem));
+        }
     }
     if (keys_changed && options_.keys_dir) export_keys();
     arm_timer();

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,9 @@ public:
     // deleted ones removed, the rest keep their sequence numbers and replay windows.
     // Returns events for Child SAs whose keys could not be installed.
     std::vector<TunnelEvent> reconcile(const std::vector<const ike::IkeSa*>& sas, ike::TimePoint now);
+    // The same for one IKE SA (nullptr: it is gone), in time logarithmic in the number of
+    // Child SAs: what the service does after each datagram, for the SAs it touched.
+    std::vector<TunnelEvent> sync(std::uint64_t ike_spi, const ike::IkeSa* sa, ike::TimePoint now);
 
     struct Inbound {
         TunnelEvent event;
@@ -75,9 +79,15 @@ private:
         bool rekey_reported = false;
     };
     Child* route_for(esp::ByteSpan destination);
+    void install(const ike::IkeSa& sa, const ike::ChildSa& child, ike::TimePoint now,
+                 std::vector<TunnelEvent>& events);
+    void remove(std::uint32_t spi_in);
+    static std::optional<esp::Bytes> single_address(const Child& child);
 
     esp::EspSaOptions options_;
-    std::map<std::uint32_t, Child> children_;  // by inbound SPI
+    std::map<std::uint32_t, Child> children_;                  // by inbound SPI
+    std::map<std::uint64_t, std::set<std::uint32_t>> by_ike_;  // IKE SA -> its Child SAs' inbound SPIs
+    std::map<esp::Bytes, std::uint32_t> by_address_;           // device inner address -> newest Child SA
     std::uint64_t next_order_ = 0;
 };
 

@@ -158,6 +158,22 @@ TEST(SegwTunnel, DeletedChildSaIsRemovedAndItsSpiBecomesUnknown) {
     EXPECT_EQ(tunnel.from_device(*sealed, {}, ike.now).event.outcome, "unknown SPI");
 }
 
+TEST(SegwTunnel, SyncOfOneIkeSaInstallsAndRemovesOnlyItsChildSas) {
+    Established ike("aes128gcm16");
+    ASSERT_TRUE(ike.initiator->established());
+    SegwTunnel tunnel;
+    const ike::IkeSa* sa = ike.responder.sas().front();
+    EXPECT_TRUE(tunnel.sync(sa->spi_local(), sa, ike.now).empty());
+    ASSERT_EQ(tunnel.size(), 1U);
+    EXPECT_TRUE(tunnel.sync(sa->spi_local() + 1, nullptr, ike.now).empty());  // another SA: untouched
+    EXPECT_EQ(tunnel.size(), 1U);
+    // Routed by the device's address once installed.
+    EXPECT_EQ(tunnel.to_device(icmp_echo({10, 78, 0, 1}, {10, 77, 0, 1}), ike.now).event.outcome, "sealed");
+    EXPECT_TRUE(tunnel.sync(sa->spi_local(), nullptr, ike.now).empty());  // its IKE SA is gone
+    EXPECT_EQ(tunnel.size(), 0U);
+    EXPECT_EQ(tunnel.to_device(icmp_echo({10, 78, 0, 1}, {10, 77, 0, 1}), ike.now).event.outcome, "no route");
+}
+
 TEST(SegwTunnel, SoftLifetimeAsksForOneRekey) {
     Established ike("aes128gcm16");
     ASSERT_TRUE(ike.initiator->established());

@@ -47,6 +47,11 @@ IkeSa* IkeResponder::lookup(std::uint64_t spi) {
     return it == sas_.end() ? nullptr : it->second.sa.get();
 }
 
+const IkeSa* IkeResponder::peek(std::uint64_t spi_local) const {
+    auto it = sas_.find(spi_local);
+    return it == sas_.end() ? nullptr : it->second.sa.get();
+}
+
 IkeSa* IkeResponder::find(std::uint64_t spi_local) {
     IkeSa* sa = lookup(spi_local);
     if (sa != nullptr) handed_out_.insert(spi_local);
@@ -76,6 +81,7 @@ void IkeResponder::add(std::unique_ptr<IkeSa> sa, std::optional<InitKey> init_ke
 void IkeResponder::settle(std::uint64_t spi) {
     auto it = sas_.find(spi);
     if (it == sas_.end()) return;
+    touched_.push_back(spi);
     Entry& entry = it->second;
     // A completed IKE SA rekey (RFC 7296 §1.3.2) hands out the new SA under its own SPI.
     if (auto successor = entry.sa->take_successor()) add(std::move(successor), std::nullopt);
@@ -94,6 +100,7 @@ void IkeResponder::settle(std::uint64_t spi) {
 }
 
 Output IkeResponder::handle_datagram(const Datagram& datagram, TimePoint now) {
+    touched_.clear();
     settle_handed_out();
     Output out;
     auto ike = ike_bytes_of(datagram, &out.events);
@@ -186,6 +193,7 @@ std::optional<TimePoint> IkeResponder::next_deadline() {
 }
 
 Output IkeResponder::on_timer(TimePoint now) {
+    touched_.clear();
     settle_handed_out();
     Output out;
     // Only the SAs whose deadline has come; each is settled (and re-indexed) right after.

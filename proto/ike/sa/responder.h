@@ -34,6 +34,11 @@ public:
     // (send a Delete, a liveness check, ...): it is re-indexed at the next entry point.
     IkeSa* find(std::uint64_t spi_local);
     std::vector<const IkeSa*> sas() const;
+    // Read-only, and without the re-indexing find() implies.
+    const IkeSa* peek(std::uint64_t spi_local) const;
+    // The SPIs of the SAs the last entry point (handle_datagram, on_timer) acted on,
+    // removed ones included: what a data plane must bring in line, without a full scan.
+    const std::vector<std::uint64_t>& touched() const { return touched_; }
     std::size_t half_open() const;
 
 private:
@@ -58,6 +63,7 @@ private:
     std::set<std::pair<TimePoint, std::uint64_t>> deadlines_;
     std::size_t half_open_ = 0;
     std::set<std::uint64_t> handed_out_;
+    std::vector<std::uint64_t> touched_;
 };
 
 }  // namespace hnbsec::ike
