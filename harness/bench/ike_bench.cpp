@@ -144,10 +144,26 @@ Status measure_handshakes(const SuiteSpec& suite, const IkeBenchOptions& options
     }
     const ike::Endpoint hnb = ike::ipv4_endpoint(10, 0, 0, 2);
     const ike::Endpoint segw = ike::ipv4_endpoint(192, 0, 2, 1);
-    result.transport = options.loopback ? "loopback UDP" : "in-process";
+    result.transport = !options.loopback ? "in-process"
+                       : options.concurrency > 1
+                           ? "loopback UDP, " + std::to_string(options.concurrency) + " initiators in flight"
+                           : "loopback UDP";
 
     const auto start = BenchClock::now();
     std::size_t count = 0;
+    if (loopback && options.concurrency > 1) {
+        auto more = [&](std::size_t started) {
+            return options.max_handshakes != 0 ? started < options.max_handshakes
+                                               : elapsed_since(start) < options.handshake_seconds;
+        };
+        auto done =
+            loopback->handshakes(*hnb_config, options.concurrency, more, std::chrono::milliseconds(5000));
+        if (!done.ok()) return Error("suite " + std::string(suite.name) + ": " + done.error().message());
+        result.seconds = elapsed_since(start);
+        result.handshakes = *done;
+        result.handshakes_per_second = static_cast<double>(*done) / result.seconds;
+        return Ok{};
+    }
     do {
         auto done = loopback ? loopback->handshake(*hnb_config, std::chrono::milliseconds(5000))
                              : handshake(*hnb_config, *responder, hnb, segw);
@@ -255,7 +271,10 @@ Status measure_primitives(const SuiteSpec& suite, const IkeBenchOptions& options
 
     double per_handshake_seconds = 0;
     for (const auto& [name, op] : ops) {
-        auto cost = time_primitive(name, 2, options, op);  // each side does each once
+        // Each side does each once. With concurrent initiators on their own thread the SeGW's
+        // rate is bounded by its own share only.
+        const int per_handshake = options.concurrency > 1 ? 1 : 2;
+        auto cost = time_primitive(name, per_handshake, options, op);
         if (!cost.ok()) return std::move(cost).error();
         per_handshake_seconds += cost->per_handshake * cost->seconds_per_op;
         result.primitives.push_back(std::move(*cost));
@@ -303,7 +322,7 @@ Result<std::vector<IkeBenchResult>> run_ike_bench(const IkeBenchOptions& options
 
 std::string ike_bench_table(const std::vector<IkeBenchResult>& results) {
     std::ostringstream out;
-    out << "IKE_SA_INIT + IKE_AUTH (certificates, CHILD_SA, CP), one handshake at a time, "
+    out << "IKE_SA_INIT + IKE_AUTH (certificates, CHILD_SA, CP), "
         << (results.empty() ? std::string("in-process") : results.front().transport) << "\n";
     char line[256];
     (void)std::snprintf(line, sizeof line, "%-6s %-11s %-29s %10s %12s %9s %6s\n", "suite", "certs",
@@ -316,8 +335,13 @@ std::string ike_bench_table(const std::vector<IkeBenchResult>& results) {
                             r.ratio >= kIkeBenchTargetRatio ? "" : "  (below target)");
         out << line;
     }
+    const bool responder_only = !results.empty() && !results.front().primitives.empty() &&
+                                results.front().primitives.front().per_handshake == 1;
     out << "target ratio >= " << fixed(kIkeBenchTargetRatio, 2)
-        << "; bound = 1 / per-handshake cost of the OpenSSL primitives (each x2, one per side):\n";
+        << (responder_only
+                ? "; bound = 1 / the SeGW's own share of the OpenSSL primitives (each x1; the "
+                  "initiators run on another thread):\n"
+                : "; bound = 1 / per-handshake cost of the OpenSSL primitives (each x2, one per side):\n");
     for (const auto& r : results) {
         for (const auto& p : r.primitives) {
             (void)std::snprintf(line, sizeof line, "  %-6s %-34s %10.1f us\n", r.suite.c_str(),

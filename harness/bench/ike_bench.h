@@ -30,6 +30,9 @@ struct IkeBenchOptions {
     // Loopback: the SegwService on this address, UDP ports 500 and 4500 (needs root).
     bool loopback = false;
     std::string loopback_address = "127.77.0.1";
+    // Loopback only: initiators in flight at once (1: one handshake at a time, both ends'
+    // primitives in the bound; more: the SeGW under load, only its own share in the bound).
+    std::size_t concurrency = 1;
 };
 
 // One OpenSSL primitive: its measured cost and how often one handshake needs it.

@@ -40,5 +40,21 @@ TEST(IkeBench, LoopbackHandshakesEstablishOverRealSockets) {
     EXPECT_EQ(results->front().transport, "loopback UDP");
 }
 
+// Several initiators in flight: every handshake counted established, the bound is the SeGW's
+// own share of the primitives (each once per handshake).
+TEST(IkeBench, ConcurrentLoopbackInitiatorsAllEstablish) {
+    IkeBenchOptions options;
+    options.max_handshakes = 7;
+    options.max_primitive_ops = 1;
+    options.loopback = true;
+    options.loopback_address = "127.77.0.10";
+    options.concurrency = 3;
+    options.suites = {IkeBenchSuite::kEcdsa};
+    auto results = run_ike_bench(options);
+    ASSERT_TRUE(results.ok()) << results.error().message();
+    EXPECT_EQ(results->front().handshakes, 7U);
+    for (const auto& p : results->front().primitives) EXPECT_EQ(p.per_handshake, 1) << p.name;
+}
+
 }  // namespace
 }  // namespace hnbsec::bench

@@ -5,9 +5,11 @@
 // Binding ports 500/4500 needs root (or CAP_NET_BIND_SERVICE); a private 127.x.y.z
 // address keeps it clear of any other IKE daemon on the machine.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/result.h"
 #include "harness/roles/segw/segw_service.h"
@@ -28,13 +30,27 @@ public:
     // established first). Each wait for the SeGW is bounded by `timeout`.
     Status handshake(const ike::IkeSaConfig& initiator_config, std::chrono::milliseconds timeout);
 
+    // Handshakes with `concurrency` initiators in flight at once (each with its own pair of
+    // sockets), a new one started whenever one establishes, while `more(established)` says
+    // so: the SeGW under load, its thread busy while this one does the initiators' work.
+    // Returns how many established; fails on the first failure or silence of `timeout`.
+    Result<std::size_t> handshakes(const ike::IkeSaConfig& initiator_config, std::size_t concurrency,
+                                   const std::function<bool(std::size_t)>& more,
+                                   std::chrono::milliseconds timeout);
+
 private:
     LoopbackSegw() = default;
     std::string address_;
     std::unique_ptr<segw::SegwService> service_;
     std::thread thread_;
-    int socket_ike_ = -1;   // the initiator's port-500 socket
-    int socket_natt_ = -1;  // its port-4500 socket (after the NAT-T float)
+    // Per initiator slot: its port-500 socket and its port-4500 socket (after the NAT-T float).
+    struct Slot {
+        int socket_ike = -1;
+        int socket_natt = -1;
+        std::unique_ptr<ike::IkeInitiator> initiator;
+    };
+    Status add_slots(std::size_t count);
+    std::vector<Slot> slots_;
 };
 
 }  // namespace hnbsec::bench

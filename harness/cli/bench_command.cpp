@@ -16,6 +16,7 @@ struct BenchIkeOptions {
     std::string suite = "all";
     bool json = false;
     bool loopback = false;
+    std::size_t concurrency = 1;
 };
 
 int run_bench_ike(const BenchIkeOptions& options) {
@@ -23,6 +24,7 @@ int run_bench_ike(const BenchIkeOptions& options) {
     bench_options.handshake_seconds = options.seconds;
     bench_options.primitive_seconds = std::min(1.0, options.seconds);
     bench_options.loopback = options.loopback;
+    bench_options.concurrency = options.concurrency;
     if (options.suite == "rsa") bench_options.suites = {bench::IkeBenchSuite::kRsa};
     if (options.suite == "ecdsa") bench_options.suites = {bench::IkeBenchSuite::kEcdsa};
     auto results = bench::run_ike_bench(bench_options);
@@ -98,6 +100,11 @@ void register_bench_command(CLI::App& app, Action& action) {
     ike->add_flag("--loopback", options->loopback,
                   "Drive the SeGW service over real UDP sockets (ports 500/4500 on 127.77.0.1, needs root) "
                   "instead of in-process");
+    ike->add_option(
+           "--concurrency", options->concurrency,
+           "With --loopback: initiators in flight at once (default 1); above 1 the bound is the SeGW's "
+           "own share of the primitives")
+        ->check(CLI::Range(1, 64));
     ike->final_callback([&action, options] { action = [options] { return run_bench_ike(*options); }; });
     register_bench_esp(*bench, action);
 }
