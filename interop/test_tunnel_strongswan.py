@@ -20,6 +20,7 @@ import threading
 
 import pytest
 
+from conftest import SOURCE_DIR
 from peers import netns, strongswan as sw, tshark as ts
 from peers.lab_roles import SUITES, hnb_charon
 
@@ -222,3 +223,45 @@ def test_killed_lab_leaves_namespaces_the_next_run_sweeps(pki, tmp_path, hnbsec_
     finally:
         second.stop()
     assert not [n for n in netns.list_namespaces() if n.startswith(f"hx{second.run_id}-")]
+
+
+INFORM = SOURCE_DIR / "proto" / "cwmp" / "testdata" / "inform_boot.xml"
+
+
+def test_strongswan_side_informs_our_serving_hems_through_the_tunnel(tunnel, pki, tmp_path):
+    """TR-069 Inform from the device side, through our ESP, to the serving H(e)MS in the core
+    network (mutual TLS, device certificate); the OCSP responder and CRL server answer on the
+    public side."""
+    ours = tunnel["ours"]
+    lab, hnb = start_hnb(tunnel, pki, tmp_path)
+    vip = hnb.list_sas()["segw"]["local-vips"][0]
+    serving = pki.profile["pixit"]["hems_serving_url"]            # https://10.78.0.10:7547/cwmp
+    host_port = serving.split("//")[1].split("/")[0]
+    address, port = host_port.rsplit(":", 1)
+    url = serving.replace(host_port, f"hems.lab.test:{port}")     # the name our H(e)MS certificate carries
+    curl = netns.run_in(lab.hnb_ns, [
+        "curl", "-sS", "--max-time", "10", "--resolve", f"hems.lab.test:{port}:{address}",
+        "--cacert", str(pki.path("operator-trust")),
+        "--cert", str(pki.path("device-file")), "--key", str(pki.path("device-file", "key")),
+        "-H", 'Content-Type: text/xml; charset="utf-8"', "--data-binary", f"@{INFORM}",
+        "-w", "\n%{http_code}", url], timeout=30)
+    assert curl.returncode == 0, curl.stderr + "\n--- hnbsec lab ---\n" + ours.text()
+    body, status = curl.stdout.rsplit("\n", 1)
+    assert status == "200" and "InformResponse" in body, curl.stdout
+    assert ours.seen(rf"hems: \[inside_tunnel {re.escape(vip)}:\d+\] rpc-received: Inform"), ours.text()
+    assert ours.seen(rf"ESP from .*accepted, TCP {re.escape(vip)}:\d+ > {re.escape(address)}:{port}"), ours.text()
+
+    # Public side: the CRL of the operator CA, and an OCSP answer about the SeGW certificate.
+    crl_url = pki.profile["pixit"]["crl_url"].rstrip("/") + "/operator-ca.crl"
+    crl_file = tmp_path / "operator-ca.crl"
+    got = netns.run_in(lab.hnb_ns, ["curl", "-sS", "--max-time", "5", "-o", str(crl_file), crl_url], timeout=15)
+    assert got.returncode == 0, got.stderr
+    verify = subprocess.run(["openssl", "crl", "-inform", "DER", "-in", str(crl_file), "-noout",
+                             "-CAfile", str(pki.path("operator-ca"))], capture_output=True, text=True)
+    assert "verify OK" in verify.stdout + verify.stderr, verify.stdout + verify.stderr
+    ocsp = netns.run_in(lab.hnb_ns, [
+        "openssl", "ocsp", "-issuer", str(pki.path("operator-ca")), "-cert", str(pki.path("segw")),
+        "-url", pki.profile["pixit"]["ocsp_url"], "-CAfile", str(pki.path("operator-trust"))], timeout=15)
+    assert "Response verify OK" in ocsp.stdout + ocsp.stderr, ocsp.stdout + ocsp.stderr
+    assert ": good" in ocsp.stdout, ocsp.stdout
+    assert ours.seen(r"ocsp: public"), ours.text()

@@ -8,6 +8,10 @@
 #include "harness/net/lab_network.h"
 #include "harness/net/sockets.h"
 #include "harness/net/sweep.h"
+#include "harness/roles/hems/hems_service.h"
+#include "harness/roles/hems/hems_setup.h"
+#include "harness/roles/http_server/http_server.h"
+#include "harness/roles/ocsp/responder.h"
 #include "harness/roles/segw/segw_setup.h"
 #include "harness/roles/timeserver/time_server.h"
 
@@ -20,12 +24,26 @@ bool is_ip_literal(const std::string& text) {
     return !ec;
 }
 
+// The path of a URL without its query ("/ocsp"), or `fallback`.
+std::string path_of(const std::optional<profile::Url>& url, const std::string& fallback) {
+    if (!url || url->path.empty()) return fallback;
+    auto path = url->path.substr(0, url->path.find('?'));
+    return path.empty() ? fallback : path;
+}
+
+struct EventText {
+    std::string operator()(const segw::SegwEvent& e) const { return segw::to_string(e); }
+    std::string operator()(const timeserver::RequestEvent& e) const { return timeserver::to_string(e); }
+    std::string operator()(const hems::HemsEvent& e) const { return hems::to_string(e); }
+    std::string operator()(const ocsp::OcspEvent& e) const { return ocsp::to_string(e); }
+    std::string operator()(const crl::CrlEvent& e) const { return crl::to_string(e); }
+    std::string operator()(const http_server::RequestEvent& e) const { return http_server::to_string(e); }
+};
+
 }  // namespace
 
 std::string to_string(const LabEvent& event) {
-    if (const auto* s = std::get_if<segw::SegwEvent>(&event.detail))
-        return event.role + ": " + segw::to_string(*s);
-    return event.role + ": " + timeserver::to_string(std::get<timeserver::RequestEvent>(event.detail));
+    return event.role + ": " + std::visit(EventText{}, event.detail);
 }
 
 struct LabServices::Running {
@@ -49,6 +67,14 @@ struct LabServices::Running {
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
     std::unique_ptr<timeserver::TimeServer> time_server;
     std::thread io_thread;
+
+    std::vector<std::unique_ptr<hems::HemsService>> hems;
+
+    std::unique_ptr<ocsp::Responder> ocsp_responder;
+    std::unique_ptr<ocsp::OcspHttp> ocsp_http;
+    std::unique_ptr<crl::CrlServer> crl_server;
+    std::unique_ptr<http_server::HttpServer> pki_http;
+    std::thread pki_http_thread;
 
     bool stopped = false;
 };
@@ -141,6 +167,9 @@ Result<std::unique_ptr<LabServices>> LabServices::start(const profile::Profile& 
                           timeserver::to_string(path) + ")");
     }
 
+    HNBSEC_CHECK(start_hems(profile, manifest, r));
+    HNBSEC_CHECK(start_pki_services(profile, manifest, r));
+
     r.segw_thread = std::thread([raw] { raw->segw->run(); });
     r.work.emplace(r.io.get_executor());
     r.time_server->start();
@@ -148,10 +177,93 @@ Result<std::unique_ptr<LabServices>> LabServices::start(const profile::Profile& 
     return lab;
 }
 
+Status LabServices::start_hems(const profile::Profile& profile, const pki::Manifest& manifest, Running& r) {
+    Running* raw = &r;
+    const std::pair<const std::optional<profile::Url>*, net::Side> places[] = {
+        {&profile.pixit.hems_serving_url, net::Side::kCore},
+        {&profile.pixit.hems_initial_url, net::Side::kPublic},
+    };
+    for (const auto& [url, side] : places) {
+        if (!*url) continue;
+        const std::string& host = (*url)->host;
+        if (!is_ip_literal(host)) {
+            r.facts.push_back("hems: " + host + " is a DNS name; the lab has no resolver, not served");
+            continue;
+        }
+        hems::HemsKnobs knobs;
+        knobs.listener = side == net::Side::kCore ? "inside_tunnel" : "public";
+        knobs.use_tls = (*url)->https;
+        HNBSEC_TRY(hems::HemsConfig config, hems::hems_setup(manifest, profile.campaign.release, knobs));
+        const std::uint16_t port = (*url)->port;
+        HNBSEC_TRY(net::UniqueFd fd, net::open_tcp_listener(r.plan.namespace_of(side), host, port));
+        auto service =
+            std::make_unique<hems::HemsService>(std::move(config), [raw](const hems::HemsEvent& e) {
+                raw->report(LabEvent{"hems", e});
+            });
+        HNBSEC_CHECK(service->adopt(fd.release()));
+        HNBSEC_CHECK(service->start());
+        r.facts.push_back(std::string("hems: ") + ((*url)->https ? "https" : "http") + "://" + host + ":" +
+                          std::to_string(port) + " in " + r.plan.namespace_of(side) + " (" + knobs.listener +
+                          ")");
+        r.hems.push_back(std::move(service));
+    }
+    return Ok{};
+}
+
+Status LabServices::start_pki_services(const profile::Profile& profile, const pki::Manifest& manifest,
+                                       Running& r) {
+    const auto& url = profile.pixit.ocsp_url ? profile.pixit.ocsp_url : profile.pixit.crl_url;
+    if (!url) return Ok{};
+    if (!is_ip_literal(url->host)) {
+        r.facts.push_back("ocsp/crl: " + url->host + " is a DNS name; the lab has no resolver, not served");
+        return Ok{};
+    }
+    if (profile.pixit.ocsp_url && profile.pixit.crl_url &&
+        (profile.pixit.crl_url->host != url->host || profile.pixit.crl_url->port != url->port))
+        r.facts.push_back("crl: served on the OCSP responder's host and port, not " +
+                          profile.pixit.crl_url->host);
+    Running* raw = &r;
+    const std::string ocsp_path = path_of(profile.pixit.ocsp_url, "/ocsp");
+    const std::string crl_path = path_of(profile.pixit.crl_url, "/crl");
+    HNBSEC_TRY(r.ocsp_responder, ocsp::Responder::create(manifest));
+    r.ocsp_http =
+        std::make_unique<ocsp::OcspHttp>(*r.ocsp_responder, ocsp_path, [raw](const ocsp::OcspEvent& e) {
+            raw->report(LabEvent{"ocsp", e});
+        });
+    HNBSEC_TRY(r.crl_server, crl::CrlServer::create(manifest, crl_path, [raw](const crl::CrlEvent& e) {
+                   raw->report(LabEvent{"crl", e});
+               }));
+    r.pki_http = std::make_unique<http_server::HttpServer>(
+        [raw](const http::Request& request, const http_server::Peer& peer) -> http_server::Reply {
+            // CRLs first: with an ocsp_url of "http://host/" the responder would claim every GET.
+            if (raw->crl_server->matches(request)) return raw->crl_server->handle(request, peer);
+            if (raw->ocsp_http->matches(request)) return raw->ocsp_http->handle(request, peer);
+            http::Response response;
+            response.status = 404;
+            response.headers = {{"Content-Type", "text/plain"}};
+            response.body = "nothing here\n";
+            return response;
+        },
+        [raw](const http_server::RequestEvent& e) {
+            raw->report(LabEvent{"http", e});
+        });
+    HNBSEC_TRY(net::UniqueFd fd, net::open_tcp_listener(r.plan.public_ns, url->host, url->port));
+    HNBSEC_TRY(std::uint16_t port, r.pki_http->adopt(fd.release(), "public"));
+    r.facts.push_back("ocsp: http://" + url->host + ":" + std::to_string(port) + ocsp_path + ", crl under " +
+                      crl_path + "/ in " + r.plan.public_ns + " (public)");
+    r.pki_http_thread = std::thread([raw] { raw->pki_http->run(); });
+    return Ok{};
+}
+
 Status LabServices::stop() {
     Running& r = *running_;
     if (r.stopped) return Ok{};
     r.stopped = true;
+    for (auto& service : r.hems) service->stop();
+    r.hems.clear();
+    if (r.pki_http) r.pki_http->stop();
+    if (r.pki_http_thread.joinable()) r.pki_http_thread.join();
+    r.pki_http.reset();
     if (r.segw) r.segw->stop();
     if (r.segw_thread.joinable()) r.segw_thread.join();
     if (r.time_server) r.time_server->stop();

@@ -4,7 +4,11 @@
 // it — the SeGW in the public namespace on the profile's SeGW address, owning the core
 // TUN as the far end of every device's tunnel; the time server in the core namespace on
 // pixit.time_server_inner (reachable only through ESP) and, when the profile names one,
-// on the public side too. Every role reports into one event sink.
+// on the public side too; the serving H(e)MS (TR-069 over mutual TLS) on the host of
+// pixit.hems_serving_url in the core network, the initial one on the public side; the OCSP
+// responder and the CRL server on the host and port of pixit.ocsp_url / crl_url. Services
+// whose host is a DNS name are listed as not served (the lab network has no resolver).
+// Every role reports into one event sink.
 //
 // `hnbsec lab up` runs it for bring-up; the runner will run test cases against it.
 // Everything is taken down by stop() or the destructor; a killed run leaves namespaces
@@ -21,15 +25,21 @@
 #include "fixtures/pki/manifest.h"
 #include "harness/net/network_plan.h"
 #include "harness/profile/profile.h"
+#include "harness/roles/crl/crl_server.h"
+#include "harness/roles/hems/hems_event.h"
+#include "harness/roles/http_server/request_event.h"
+#include "harness/roles/ocsp/ocsp_http.h"
 #include "harness/roles/segw/segw_service.h"
 #include "harness/roles/timeserver/request_event.h"
 
 namespace hnbsec::lab {
 
-// One event of any role, with the role's name ("segw", "ntp").
+// One event of any role, with the role's name ("segw", "ntp", "hems", "ocsp", "crl", "http").
 struct LabEvent {
     std::string role;
-    std::variant<segw::SegwEvent, timeserver::RequestEvent> detail;
+    std::variant<segw::SegwEvent, timeserver::RequestEvent, hems::HemsEvent, ocsp::OcspEvent, crl::CrlEvent,
+                 http_server::RequestEvent>
+        detail;
 };
 std::string to_string(const LabEvent& event);
 
@@ -62,6 +72,9 @@ public:
 private:
     struct Running;
     explicit LabServices(std::unique_ptr<Running> running);
+    static Status start_hems(const profile::Profile& profile, const pki::Manifest& manifest, Running& r);
+    static Status start_pki_services(const profile::Profile& profile, const pki::Manifest& manifest,
+                                     Running& r);
     std::unique_ptr<Running> running_;
 };
 
