@@ -12,6 +12,7 @@
 
 #include "fixtures/pki/manifest.h"
 #include "harness/cli/profile_loading.h"
+#include "harness/cli/timestamp.h"
 #include "harness/roles/hems/hems_service.h"
 #include "harness/roles/hems/hems_setup.h"
 #include "harness/roles/hems/key_log_file.h"
@@ -38,19 +39,6 @@ struct HemsCommandOptions {
     int io_timeout_seconds = 10;
     std::vector<std::string> get_parameters;
 };
-
-// "12:34:56.789": wall-clock time of day in UTC, for reading events beside a capture.
-std::string timestamp() {
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-    const auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    std::ostringstream text;
-    text << std::put_time(&utc, "%H:%M:%S") << '.' << std::setw(3) << std::setfill('0') << millis;
-    return text.str();
-}
 
 // "127.0.0.1:7547" or "[::1]:7547" -> host, port.
 bool split_listen(const std::string& text, std::string& host, std::uint16_t& port) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include "harness/cli/timestamp.h"
 #include "harness/roles/timeserver/key_file.h"
 #include "harness/roles/timeserver/time_server.h"
 #include "proto/ntp/kiss_of_death.h"
@@ -30,19 +31,6 @@ struct NtpCommandOptions {
     bool no_answer = false;
     double delay_seconds = 0;
 };
-
-// "12:34:56.789": wall-clock time of day in UTC, for reading events beside a capture.
-std::string timestamp() {
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-    const auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    std::ostringstream text;
-    text << std::put_time(&utc, "%H:%M:%S") << '.' << std::setw(3) << std::setfill('0') << millis;
-    return text.str();
-}
 
 Result<timeserver::ServerKnobs> knobs_from(const NtpCommandOptions& options) {
     timeserver::ServerKnobs knobs;

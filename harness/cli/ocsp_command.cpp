@@ -11,6 +11,7 @@
 
 #include "fixtures/pki/manifest.h"
 #include "harness/cli/profile_loading.h"
+#include "harness/cli/timestamp.h"
 #include "harness/roles/crl/crl_server.h"
 #include "harness/roles/http_server/http_server.h"
 #include "harness/roles/ocsp/ocsp_http.h"
@@ -42,19 +43,6 @@ Result<Endpoint> parse_listen(const std::string& text) {
     if (port > 65535) return Error("--listen '" + text + "': bad port");
     endpoint.port = static_cast<std::uint16_t>(port);
     return endpoint;
-}
-
-// "12:34:56.789": wall-clock time of day in UTC, for reading events beside a capture.
-std::string timestamp() {
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-    const auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    std::ostringstream text;
-    text << std::put_time(&utc, "%H:%M:%S") << '.' << std::setw(3) << std::setfill('0') << millis;
-    return text.str();
 }
 
 // Lines from the event loop and the control thread must not interleave.
