@@ -224,43 +224,47 @@ std::vector<Bytes> ocsp_certs_in_auth_response(const std::vector<Event>& ini_eve
     return out;
 }
 
-const Bytes kResponderHash(20, 0xab);
-const Bytes kStaple{0x30, 0x03, 0x0a, 0x01, 0x00};  // an OCSPResponse stand-in
+Bytes responder_hash() {
+    return Bytes(20, 0xab);
+}
+Bytes staple_der() {
+    return {0x30, 0x03, 0x0a, 0x01, 0x00};  // an OCSPResponse stand-in
+}
 
 IkeSaConfig stapling_segw(std::vector<std::vector<Bytes>>* asked) {
     IkeSaConfig c = segw_config();
     c.credentials.ocsp_staple = [asked](const std::vector<Bytes>& hashes) -> Result<Bytes> {
         asked->push_back(hashes);
-        return kStaple;
+        return staple_der();
     };
     return c;
 }
 
 TEST(IkeSa, OcspStapleRequestedAndDelivered) {
     IkeSaConfig hnb = hnb_config();
-    hnb.ocsp_responder_hashes = std::vector<Bytes>{kResponderHash};
+    hnb.ocsp_responder_hashes = std::vector<Bytes>{responder_hash()};
     std::vector<std::vector<Bytes>> asked;
     Net net(std::move(hnb), stapling_segw(&asked));
     net.start();
     expect_established(net);
     if (HasFatalFailure()) return;
     ASSERT_EQ(asked.size(), 1U);
-    EXPECT_EQ(asked.front(), std::vector<Bytes>{kResponderHash});
+    EXPECT_EQ(asked.front(), std::vector<Bytes>{responder_hash()});
     auto requested = of<OcspStapleRequested>(net.resp_events);
     ASSERT_EQ(requested.size(), 1U) << net.events();
-    EXPECT_EQ(requested.front().responder_hashes, std::vector<Bytes>{kResponderHash});
+    EXPECT_EQ(requested.front().responder_hashes, std::vector<Bytes>{responder_hash()});
     // CERTREQ(14) hashes are not CA hashes (RFC 7296 §3.7 vs RFC 4806 §3.1).
     for (const auto& cr : of<CertificateRequested>(net.resp_events)) {
-        for (const auto& h : cr.ca_hashes) EXPECT_NE(h, kResponderHash);
+        for (const auto& h : cr.ca_hashes) EXPECT_NE(h, responder_hash());
     }
     ASSERT_EQ(of<OcspStapleSent>(net.resp_events).size(), 1U) << net.events();
-    EXPECT_EQ(of<OcspStapleSent>(net.resp_events).front().octets, kStaple.size());
-    EXPECT_EQ(ocsp_certs_in_auth_response(net.ini_events), std::vector<Bytes>{kStaple});
+    EXPECT_EQ(of<OcspStapleSent>(net.resp_events).front().octets, staple_der().size());
+    EXPECT_EQ(ocsp_certs_in_auth_response(net.ini_events), std::vector<Bytes>{staple_der()});
     auto received = of<OcspStapleReceived>(net.ini_events);
     ASSERT_EQ(received.size(), 1U) << net.events();
-    EXPECT_EQ(received.front().response, kStaple);
+    EXPECT_EQ(received.front().response, staple_der());
     ASSERT_TRUE(net.ini.sa().peer_ocsp_staple().has_value());
-    EXPECT_EQ(*net.ini.sa().peer_ocsp_staple(), kStaple);
+    EXPECT_EQ(*net.ini.sa().peer_ocsp_staple(), staple_der());
 }
 
 TEST(IkeSa, OcspStapleRequestedWithoutStaplerSendsNone) {
@@ -283,7 +287,7 @@ TEST(IkeSa, OcspStapleRequestedWithoutStaplerSendsNone) {
 
 TEST(IkeSa, OcspStaplerFailureSendsNoneAndSaysWhy) {
     IkeSaConfig hnb = hnb_config();
-    hnb.ocsp_responder_hashes = std::vector<Bytes>{kResponderHash};
+    hnb.ocsp_responder_hashes = std::vector<Bytes>{responder_hash()};
     IkeSaConfig segw = segw_config();
     segw.credentials.ocsp_staple = [](const std::vector<Bytes>&) -> Result<Bytes> {
         return Error("responder down");
