@@ -823,7 +823,7 @@ AuthPayloads collect(const std::vector<Payload>& payloads, PayloadType id_type) 
         if (p.type == PayloadType::kCp) a.cp = p.as<Cp>();
         if (const auto* c = p.as<Cert>(); c != nullptr && p.type == PayloadType::kCert) {
             if (c->encoding == CertEncoding::kX509Signature) a.certs.push_back(c->data);
-            // RFC 4806 §3.2: one OCSP response, for the end-entity certificate; the first counts.
+            // RFC 4806 §3.2 OCSP content; we keep the first one a message carries.
             if (c->encoding == CertEncoding::kOcspContent && !a.ocsp_staple) a.ocsp_staple = c->data;
         }
         if (const auto* cr = p.as<CertReq>(); cr != nullptr && p.type == PayloadType::kCertReq) {
