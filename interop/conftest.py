@@ -80,6 +80,14 @@ def hnbsec_bin():
 
 
 @pytest.fixture(scope="session")
+def driver_bin(hnbsec_bin):
+    """Our IKEv2 initiator on real sockets (interop/drivers/ike_initiator.cpp)."""
+    path = hnbsec_bin.parent / "hnbsec-ike-initiator"
+    assert path.exists(), f"hnbsec-ike-initiator not built at {path} (cmake --build ... --target hnbsec-ike-initiator)"
+    return path
+
+
+@pytest.fixture(scope="session")
 def pki(hnbsec_bin, tmp_path_factory):
     """`hnbsec pki init` with the emulated profile, once per session (about 15 s)."""
     folder = tmp_path_factory.mktemp("pki")

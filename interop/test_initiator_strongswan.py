@@ -88,13 +88,6 @@ class Setup:
         return ts.decryption_options(ike_rows, esp_rows)
 
 
-@pytest.fixture(scope="session")
-def driver_bin(hnbsec_bin):
-    path = hnbsec_bin.parent / "hnbsec-ike-initiator"
-    assert path.exists(), f"hnbsec-ike-initiator not built at {path} (cmake --build ... --target hnbsec-ike-initiator)"
-    return path
-
-
 @pytest.fixture
 def setup_factory(pki, tmp_path, driver_bin):
     made = []

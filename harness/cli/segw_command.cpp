@@ -23,6 +23,7 @@ struct SegwCommandOptions {
     std::uint16_t ike_port = 500;
     std::uint16_t natt_port = 4500;
     bool any_identity = false;
+    bool no_ocsp_staple = false;
     // Test knobs (ike::ResponderKnobs), for bring-up and for probing a device by hand.
     bool force_cookie = false;
     std::string answer_init;  // a notify name or number
@@ -93,6 +94,7 @@ int run_segw(const SegwCommandOptions& options) {
     if (!options.listen.empty()) segw_options.listen_address = options.listen;
     segw_options.certificate = options.certificate;
     segw_options.expect_profile_identity = !options.any_identity;
+    segw_options.ocsp_staple = !options.no_ocsp_staple;
     auto setup = segw::segw_setup(*profile, *manifest, segw_options);
     if (!setup.ok()) {
         std::cerr << "hnbsec segw: " << setup.error().message() << "\n";
@@ -142,6 +144,8 @@ void register_segw_command(CLI::App& app, Action& action) {
     segw->add_option("--natt-port", options->natt_port, "UDP port for NAT-T (default 4500)");
     segw->add_flag("--any-identity", options->any_identity,
                    "Accept any device identity the certificate backs, not only the profile's DUT");
+    segw->add_flag("--no-ocsp-staple", options->no_ocsp_staple,
+                   "Do not answer CERTREQ(OCSP Content) with our certificate's OCSP response (RFC 4806)");
     segw->add_flag("--force-cookie", options->force_cookie,
                    "Answer every IKE_SA_INIT without a valid cookie with a COOKIE (RFC 7296 §2.6)");
     segw->add_option(

@@ -6,6 +6,8 @@
 // The device key is a PEM file (--key) or a key on a PKCS#11 token (--pkcs11-uri,
 // --pkcs11-module, --pin-file; SOFTHSM2_CONF from the environment). The PIN is never on argv.
 // The SeGW's chain must build to one of the --trust roots and back --remote-id as a dNSName.
+// --ocsp-responder asks for the SeGW's OCSP response in IKE_AUTH (RFC 4806) and
+// --ocsp-staple-out writes what came back, for an independent tool to verify.
 
 #include <algorithm>
 #include <array>
@@ -13,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -59,6 +62,8 @@ struct Options {
     std::vector<std::string> ike_proposals{"aes128-sha256-modp2048"};
     std::vector<std::string> esp_proposals{"aes128-sha256"};
     std::string keys_out;
+    std::vector<std::string> ocsp_responders;  // PEM certificates of trusted OCSP responders
+    std::string ocsp_staple_out;
     double timeout = 10;
     bool delete_at_end = false;
 };
@@ -134,6 +139,19 @@ Result<std::vector<ike::ProposalSpec>> parse_all(const std::vector<std::string>&
     return specs;
 }
 
+// RFC 4806 §3.1: CERTREQ(OCSP Content) names trusted responders by the SHA-1 of their
+// public key information, as CERTREQ(X.509) names CAs (RFC 7296 §3.7).
+Result<std::vector<ike::Bytes>> ocsp_responder_hashes(const std::vector<std::string>& paths) {
+    std::vector<ike::Bytes> hashes;
+    for (const auto& path : paths) {
+        HNBSEC_TRY(std::vector<Der> certs, read_pem_certificates(path));
+        HNBSEC_TRY(ike::Bytes spki, subject_public_key_info(certs.front()));
+        HNBSEC_TRY(ike::Bytes hash, ike::spki_sha1(spki));
+        hashes.push_back(std::move(hash));
+    }
+    return hashes;
+}
+
 Result<ike::IkeSaConfig> make_config(const Options& o, std::optional<hsm::Libp11Key>& token_key) {
     ike::IkeSaConfig c;
     c.local_id = fqdn_id(o.id);
@@ -168,6 +186,10 @@ Result<ike::IkeSaConfig> make_config(const Options& o, std::optional<hsm::Libp11
         HNBSEC_TRY(segw::PeerCheckResult checked, segw::check_peer_certificate(chain, claimed, policy));
         return std::move(checked.public_key);
     };
+
+    if (!o.ocsp_responders.empty()) {
+        HNBSEC_TRY(c.ocsp_responder_hashes, ocsp_responder_hashes(o.ocsp_responders));
+    }
 
     HNBSEC_TRY(c.ike_proposals, parse_all(o.ike_proposals, ike::ProposalProtocol::kIke));
     HNBSEC_TRY(c.esp_proposals, parse_all(o.esp_proposals, ike::ProposalProtocol::kEsp));
@@ -292,6 +314,8 @@ private:
             if (const auto* notify = std::get_if<ike::NotifyReceived>(&event);
                 notify != nullptr && static_cast<std::uint16_t>(notify->type) < 16384)
                 last_failure_ = ike::to_string(event);  // an error notify (RFC 7296 §3.10.1)
+            if (const auto* staple = std::get_if<ike::OcspStapleReceived>(&event))
+                write_staple(staple->response);
             if (const auto* up = std::get_if<ike::ChildSaUp>(&event)) {
                 child_up = true;
                 inner_address_ = up->child.inner_address;
@@ -334,6 +358,16 @@ private:
         exported_ = state;
         if (auto written = pcap::export_wireshark_keys({&sa}, options_.keys_out); !written.ok())
             std::cout << "key export failed: " << written.error().message() << std::endl;
+    }
+
+    // The DER OCSPResponse as received, for `openssl ocsp -respin`.
+    void write_staple(const ike::Bytes& response) const {
+        if (options_.ocsp_staple_out.empty()) return;
+        std::ofstream out(options_.ocsp_staple_out, std::ios::binary | std::ios::trunc);
+        out.write(reinterpret_cast<const char*>(response.data()),
+                  static_cast<std::streamsize>(response.size()));
+        std::cout << (out ? "OCSP staple written to " : "cannot write the OCSP staple to ")
+                  << options_.ocsp_staple_out << std::endl;
     }
 
     bool closed() const {
@@ -444,6 +478,12 @@ int main(int argc, char** argv) {
     app.add_option("--ike-proposal", o.ike_proposals, "IKE proposal, strongSwan syntax (repeatable)");
     app.add_option("--esp-proposal", o.esp_proposals, "ESP proposal, strongSwan syntax (repeatable)");
     app.add_option("--keys-out", o.keys_out, "Export Wireshark decryption tables into this folder (opt-in)");
+    app.add_option(
+           "--ocsp-responder", o.ocsp_responders,
+           "Trusted OCSP responder certificate (PEM), repeatable: send CERTREQ(OCSP Content), RFC 4806")
+        ->check(CLI::ExistingFile);
+    app.add_option("--ocsp-staple-out", o.ocsp_staple_out,
+                   "Write the SeGW's stapled OCSP response (DER) to this file");
     app.add_option("--timeout", o.timeout, "Seconds until giving up (default 10)")
         ->check(CLI::PositiveNumber);
     app.add_flag("--delete-at-end", o.delete_at_end, "Delete the IKE SA once the CHILD SA is up");

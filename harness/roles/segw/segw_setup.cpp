@@ -6,6 +6,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "harness/roles/ocsp/responder.h"
 #include "harness/roles/segw/peer_certificate_check.h"
 
 namespace hnbsec::segw {
@@ -84,6 +85,22 @@ Result<ike::Bytes> subject_public_key_info(const Der& certificate) {
     return spki;
 }
 
+// RFC 4806 §3.2: the staple is the harness responder's answer for our own certificate,
+// signed as the responder's knobs say. The device's trusted-responder hashes are not
+// filtered on: whether it accepts a staple from another signer is what a test observes.
+// A PKI the responder cannot serve leaves the SeGW up, every request then says why.
+ike::OcspStapler ocsp_stapler(const pki::Manifest& manifest, const Der& leaf) {
+    auto created = ocsp::Responder::create(manifest);
+    if (!created.ok()) {
+        const std::string why = "no OCSP responder for this PKI: " + created.error().message();
+        return [why](const std::vector<ike::Bytes>&) -> Result<ike::Bytes> { return Error(why); };
+    }
+    std::shared_ptr<ocsp::Responder> responder = std::move(created).value();
+    return [responder, leaf](const std::vector<ike::Bytes>&) -> Result<ike::Bytes> {
+        return responder->response_for(leaf);
+    };
+}
+
 ike::Id fqdn_id(const std::string& name) {
     return ike::Id{ike::IdType::kFqdn, ike::Bytes(name.begin(), name.end())};
 }
@@ -110,6 +127,7 @@ Result<SegwSetup> segw_setup(const profile::Profile& profile, const pki::Manifes
     if (cert == nullptr || cert->role != "segw")
         return Error("the PKI has no SeGW certificate named '" + options.certificate + "'");
     HNBSEC_TRY(Der leaf, entry_der(manifest, cert->name));
+    if (options.ocsp_staple) c.credentials.ocsp_staple = ocsp_stapler(manifest, leaf);
     c.credentials.chain.push_back(std::move(leaf));
     if (const pki::Entry* issuer = manifest.find(cert->issuer);
         issuer != nullptr && !issuer->issuer.empty()) {
@@ -167,7 +185,8 @@ Result<SegwSetup> segw_setup(const profile::Profile& profile, const pki::Manifes
     setup.summary = "SeGW " + profile.pixit.segw_fqdn + " on " + setup.listen_address +
                     " (UDP), certificate " + cert->name + ", trusting " + anchors + ", pool " +
                     profile.pixit.inner_pool.text + ", core network " + profile.pixit.core_network.text +
-                    (expected_identity ? ", expecting " + *expected_identity : std::string());
+                    (expected_identity ? ", expecting " + *expected_identity : std::string()) +
+                    (options.ocsp_staple ? ", OCSP stapling (RFC 4806)" : std::string());
     return setup;
 }
 

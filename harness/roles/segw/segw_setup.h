@@ -20,6 +20,9 @@ struct SegwOptions {
     std::optional<std::string> listen_address;  // default: pixit.segw_address, else 127.0.0.1
     std::string certificate = "segw";           // manifest name: "segw", "segw-ec", or any segw variant
     bool expect_profile_identity = true;        // IDi must equal dut.identity (external/emulated DUTs)
+    // Answer CERTREQ(OCSP Content) with our certificate's status from the harness's OCSP
+    // responder (RFC 4806 §3.2); off: the device must find the status itself.
+    bool ocsp_staple = true;
 };
 
 struct SegwSetup {

@@ -86,6 +86,10 @@ struct IkeSaConfig {
     LocalCredentials credentials;
     PeerValidator validator;
     std::vector<Bytes> trust_anchor_spkis;  // DER SubjectPublicKeyInfo -> CERTREQ
+    // Initiator: SHA-1 hashes (20 octets each) of the public keys of the OCSP responders
+    // we trust; when set, IKE_AUTH carries CERTREQ(OCSP Content) with them (RFC 4806 §3.1).
+    // An empty list still asks for a staple, from any responder.
+    std::optional<std::vector<Bytes>> ocsp_responder_hashes;
 
     std::vector<ProposalSpec> ike_proposals;
     std::vector<ProposalSpec> esp_proposals;

@@ -49,9 +49,15 @@ private:
     std::optional<AuthMethod> method_;
 };
 
+// RFC 4806 §3.2: answers a peer's CERTREQ(OCSP Content) with a DER OCSPResponse for our
+// end-entity certificate. `responder_hashes` are the SHA-1 hashes of the OCSP responder
+// keys the peer trusts (empty: any). An error means no staple is sent.
+using OcspStapler = std::function<Result<Bytes>(const std::vector<Bytes>& responder_hashes)>;
+
 struct LocalCredentials {
     std::vector<Bytes> chain;  // DER certificates, end entity first
     std::shared_ptr<Signer> signer;
+    OcspStapler ocsp_staple;  // responder: CERT(OCSP Content) when asked; empty = never
 };
 
 // DER of each certificate, in order.

@@ -81,6 +81,21 @@ std::string describe(const CertificateRequested& e) {
     for (const auto& h : e.ca_hashes) s += " " + hex_string(h);
     return s;
 }
+std::string describe(const OcspStapleRequested& e) {
+    std::string s = "peer requests OCSP content (RFC 4806) from " +
+                    std::to_string(e.responder_hashes.size()) + " responder(s)";
+    for (const auto& h : e.responder_hashes) s += " " + hex_string(h);
+    return s;
+}
+std::string describe(const OcspStapleSent& e) {
+    return "sent CERT(OCSP_CONTENT) of " + std::to_string(e.octets) + " octets";
+}
+std::string describe(const OcspStapleOmitted& e) {
+    return "no OCSP staple sent: " + e.reason;
+}
+std::string describe(const OcspStapleReceived& e) {
+    return "received CERT(OCSP_CONTENT) of " + std::to_string(e.response.size()) + " octets";
+}
 std::string describe(const NatDetected& e) {
     return std::string("NAT detection: local ") + (e.local_behind_nat ? "behind NAT" : "not behind NAT") +
            ", remote " + (e.remote_behind_nat ? "behind NAT" : "not behind NAT") +
@@ -168,6 +183,10 @@ constexpr const char* name_of() {
     if constexpr (std::is_same_v<T, UnknownSpi>) return "UnknownSpi";
     if constexpr (std::is_same_v<T, IkeSaRekeyed>) return "IkeSaRekeyed";
     if constexpr (std::is_same_v<T, NatKeepaliveSent>) return "NatKeepaliveSent";
+    if constexpr (std::is_same_v<T, OcspStapleRequested>) return "OcspStapleRequested";
+    if constexpr (std::is_same_v<T, OcspStapleSent>) return "OcspStapleSent";
+    if constexpr (std::is_same_v<T, OcspStapleOmitted>) return "OcspStapleOmitted";
+    if constexpr (std::is_same_v<T, OcspStapleReceived>) return "OcspStapleReceived";
     return "Event";
 }
 

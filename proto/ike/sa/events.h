@@ -59,6 +59,22 @@ struct AuthResult {
 struct CertificateRequested {
     std::vector<Bytes> ca_hashes;  // SHA-1 of trusted CAs' SubjectPublicKeyInfo
 };
+// Responder: the peer's IKE_AUTH asked for OCSP content (RFC 4806 §3.1).
+struct OcspStapleRequested {
+    std::vector<Bytes> responder_hashes;  // SHA-1 of trusted OCSP responder keys (may be empty)
+};
+// Responder: CERT(OCSP Content) sent in the IKE_AUTH response (RFC 4806 §3.2).
+struct OcspStapleSent {
+    std::size_t octets = 0;
+};
+// Responder: asked for a staple but sent none (no stapler, or it failed).
+struct OcspStapleOmitted {
+    std::string reason;
+};
+// Initiator: the IKE_AUTH response carried CERT(OCSP Content); validating it is the caller's job.
+struct OcspStapleReceived {
+    Bytes response;  // DER OCSPResponse (RFC 6960 §4.2.1)
+};
 struct NatDetected {
     bool local_behind_nat = false;
     bool remote_behind_nat = false;
@@ -130,7 +146,8 @@ using Event =
     std::variant<MessageReceived, MessageSent, ProposalChosen, CookieSent, InvalidKeSent, RetryRequested,
                  AuthResult, CertificateRequested, NatDetected, NatKeepaliveReceived, IkeSaEstablished,
                  ChildSaUp, Deleted, LivenessConfirmed, NotifyReceived, ExchangeFailed, DecodeError, Dropped,
-                 UnexpectedMessage, RetransmitAnswered, UnknownSpi, IkeSaRekeyed, NatKeepaliveSent>;
+                 UnexpectedMessage, RetransmitAnswered, UnknownSpi, IkeSaRekeyed, NatKeepaliveSent,
+                 OcspStapleRequested, OcspStapleSent, OcspStapleOmitted, OcspStapleReceived>;
 
 std::string to_string(const Event& event);
 std::string event_name(const Event& event);  // "MessageReceived", "AuthResult", ...

@@ -793,11 +793,24 @@ struct AuthPayloads {
     const Auth* auth = nullptr;
     std::vector<Bytes> certs;
     std::vector<Bytes> certreq_hashes;
+    std::optional<std::vector<Bytes>> ocsp_hashes;  // CERTREQ(OCSP Content), RFC 4806 §3.1
+    std::optional<Bytes> ocsp_staple;               // CERT(OCSP Content), RFC 4806 §3.2
     const Sa* sa = nullptr;
     const Ts* tsi = nullptr;
     const Ts* tsr = nullptr;
     const Cp* cp = nullptr;
 };
+
+// CERTREQ data of encodings 4 and 14 is a concatenation of 20-octet SHA-1 hashes
+// (RFC 7296 §3.7, RFC 4806 §3.1); a trailing partial hash is ignored.
+std::vector<Bytes> sha1_list(const Bytes& data) {
+    std::vector<Bytes> hashes;
+    for (std::size_t i = 0; i + 20 <= data.size(); i += 20) {
+        hashes.emplace_back(data.begin() + static_cast<std::ptrdiff_t>(i),
+                            data.begin() + static_cast<std::ptrdiff_t>(i + 20));
+    }
+    return hashes;
+}
 
 AuthPayloads collect(const std::vector<Payload>& payloads, PayloadType id_type) {
     AuthPayloads a;
@@ -810,11 +823,16 @@ AuthPayloads collect(const std::vector<Payload>& payloads, PayloadType id_type) 
         if (p.type == PayloadType::kCp) a.cp = p.as<Cp>();
         if (const auto* c = p.as<Cert>(); c != nullptr && p.type == PayloadType::kCert) {
             if (c->encoding == CertEncoding::kX509Signature) a.certs.push_back(c->data);
+            // RFC 4806 §3.2 OCSP content; we keep the first one a message carries.
+            if (c->encoding == CertEncoding::kOcspContent && !a.ocsp_staple) a.ocsp_staple = c->data;
         }
         if (const auto* cr = p.as<CertReq>(); cr != nullptr && p.type == PayloadType::kCertReq) {
-            for (std::size_t i = 0; i + 20 <= cr->data.size(); i += 20) {
-                a.certreq_hashes.emplace_back(cr->data.begin() + static_cast<std::ptrdiff_t>(i),
-                                              cr->data.begin() + static_cast<std::ptrdiff_t>(i + 20));
+            std::vector<Bytes> hashes = sha1_list(cr->data);
+            if (cr->encoding == CertEncoding::kOcspContent) {
+                if (!a.ocsp_hashes) a.ocsp_hashes.emplace();
+                a.ocsp_hashes->insert(a.ocsp_hashes->end(), hashes.begin(), hashes.end());
+            } else {
+                a.certreq_hashes.insert(a.certreq_hashes.end(), hashes.begin(), hashes.end());
             }
         }
     }
@@ -883,6 +901,7 @@ Status IkeSa::send_auth_request(TimePoint now) {
         }
         p.push_back(make_payload(PayloadType::kCertReq, std::move(cr)));
     }
+    HNBSEC_CHECK(append_ocsp_certreq(p));
     if (config_.initial_contact) p.push_back(notify_payload(NotifyType::kInitialContact));
     if (config_.remote_id) p.push_back(make_payload(PayloadType::kIdr, *config_.remote_id));
     AuthMethod method{};
@@ -906,10 +925,45 @@ Status IkeSa::send_auth_request(TimePoint now) {
     return Ok{};
 }
 
+// RFC 4806 §3.1: the initiator asks for OCSP content in IKE_AUTH, naming the responders
+// it trusts; the certificate status then needs no separate OCSP round trip.
+Status IkeSa::append_ocsp_certreq(std::vector<Payload>& p) const {
+    if (!config_.ocsp_responder_hashes) return Ok{};
+    CertReq cr;
+    cr.encoding = CertEncoding::kOcspContent;
+    for (const auto& h : *config_.ocsp_responder_hashes) {
+        if (h.size() != 20) {
+            return Error("OCSP responder hash of " + std::to_string(h.size()) + " octets, SHA-1 needs 20");
+        }
+        cr.data.insert(cr.data.end(), h.begin(), h.end());
+    }
+    p.push_back(make_payload(PayloadType::kCertReq, std::move(cr)));
+    return Ok{};
+}
+
+// RFC 4806 §3.2: answer CERTREQ(OCSP Content) with CERT(OCSP Content) after our X.509
+// certificates; without a stapler, or when it fails, the response simply carries none.
+void IkeSa::append_ocsp_staple(std::vector<Payload>& p, const std::optional<std::vector<Bytes>>& requested) {
+    if (!requested) return;
+    if (!config_.credentials.ocsp_staple) {
+        emit(OcspStapleOmitted{"no OCSP stapler configured"});
+        return;
+    }
+    auto staple = config_.credentials.ocsp_staple(*requested);
+    if (!staple.ok()) {
+        emit(OcspStapleOmitted{"stapler failed: " + staple.error().message()});
+        return;
+    }
+    emit(OcspStapleSent{staple->size()});
+    p.push_back(
+        make_payload(PayloadType::kCert, Cert{CertEncoding::kOcspContent, std::move(staple).value()}));
+}
+
 void IkeSa::on_auth_request(const Message& m, TimePoint now) {
     (void)now;
     const AuthPayloads a = collect(m.payloads, PayloadType::kIdi);
     if (!a.certreq_hashes.empty()) emit(CertificateRequested{a.certreq_hashes});
+    if (a.ocsp_hashes) emit(OcspStapleRequested{*a.ocsp_hashes});
     auto refuse = [&](NotifyType type, const std::string& reason) {
         send_response(ExchangeType::kIkeAuth, m.header.message_id, {notify_payload(type)}, true);
         fail(reason, type);
@@ -961,6 +1015,7 @@ void IkeSa::on_auth_request(const Message& m, TimePoint now) {
     for (const auto& der : config_.credentials.chain) {
         p.push_back(make_payload(PayloadType::kCert, Cert{CertEncoding::kX509Signature, der}));
     }
+    append_ocsp_staple(p, a.ocsp_hashes);
     AuthMethod method{};
     auto auth = sign_auth(init_response_, nonce_peer_, keys_->sk_pr, &method);
     if (!auth.ok()) {
@@ -1056,6 +1111,11 @@ void IkeSa::on_auth_response(const Message& m, TimePoint now) {
             emit(NotifyReceived{err, n->data, ExchangeType::kIkeAuth});
         fail("IKE_AUTH refused with " + notify_type_name(err), err);
         return;
+    }
+    if (a.ocsp_staple) {
+        // RFC 4806 §3.2: kept for the H(e)NB role, whose job checking it is.
+        peer_ocsp_staple_ = *a.ocsp_staple;
+        emit(OcspStapleReceived{*a.ocsp_staple});
     }
     AuthResult result;
     result.peer_id = *a.id;

@@ -87,6 +87,8 @@ public:
     std::optional<IkeSaKeyExport> key_export() const;
     const std::vector<ChildSa>& child_sas() const { return children_; }
     const std::optional<Id>& peer_id() const { return peer_id_; }
+    // Initiator: the DER OCSPResponse the responder stapled in IKE_AUTH (RFC 4806 §3.2).
+    const std::optional<Bytes>& peer_ocsp_staple() const { return peer_ocsp_staple_; }
 
 private:
     struct Outstanding {
@@ -139,6 +141,8 @@ private:
 
     void send_init_request(TimePoint now, std::optional<Bytes> cookie);
     Status send_auth_request(TimePoint now);
+    Status append_ocsp_certreq(std::vector<Payload>& p) const;
+    void append_ocsp_staple(std::vector<Payload>& p, const std::optional<std::vector<Bytes>>& requested);
     Status derive_ike_keys(const Bytes& peer_ke);
     void process_nat_detection(const Message& m, bool floating_allowed);
     std::vector<Payload> nat_detection_payloads(std::uint64_t spi_i, std::uint64_t spi_r) const;
@@ -191,6 +195,7 @@ private:
     bool peer_multiple_auth_ = false;
     std::vector<Bytes> peer_certreq_;
     std::optional<Id> peer_id_;
+    std::optional<Bytes> peer_ocsp_staple_;
 
     // Message IDs (RFC 7296 §2.3, window size 1).
     std::uint32_t next_request_id_ = 0;       // our next request

@@ -211,6 +211,122 @@ TEST(IkeSa, EstablishesWithRsaMethod14AesCbcModp2048AndAssignsAddress) {
     for (const auto& e : net.ini_events) EXPECT_FALSE(to_string(e).empty());
 }
 
+// RFC 4806: CERT(OCSP Content) payloads of the IKE_AUTH response the initiator received.
+std::vector<Bytes> ocsp_certs_in_auth_response(const std::vector<Event>& ini_events) {
+    std::vector<Bytes> out;
+    for (const auto& r : of<MessageReceived>(ini_events)) {
+        if (r.exchange != ExchangeType::kIkeAuth || r.is_request) continue;
+        for (const auto& p : r.message.payloads) {
+            const auto* c = p.as<Cert>();
+            if (c != nullptr && c->encoding == CertEncoding::kOcspContent) out.push_back(c->data);
+        }
+    }
+    return out;
+}
+
+Bytes responder_hash() {
+    return Bytes(20, 0xab);
+}
+Bytes staple_der() {
+    return {0x30, 0x03, 0x0a, 0x01, 0x00};  // an OCSPResponse stand-in
+}
+
+IkeSaConfig stapling_segw(std::vector<std::vector<Bytes>>* asked) {
+    IkeSaConfig c = segw_config();
+    c.credentials.ocsp_staple = [asked](const std::vector<Bytes>& hashes) -> Result<Bytes> {
+        asked->push_back(hashes);
+        return staple_der();
+    };
+    return c;
+}
+
+TEST(IkeSa, OcspStapleRequestedAndDelivered) {
+    IkeSaConfig hnb = hnb_config();
+    hnb.ocsp_responder_hashes = std::vector<Bytes>{responder_hash()};
+    std::vector<std::vector<Bytes>> asked;
+    Net net(std::move(hnb), stapling_segw(&asked));
+    net.start();
+    expect_established(net);
+    if (HasFatalFailure()) return;
+    ASSERT_EQ(asked.size(), 1U);
+    EXPECT_EQ(asked.front(), std::vector<Bytes>{responder_hash()});
+    auto requested = of<OcspStapleRequested>(net.resp_events);
+    ASSERT_EQ(requested.size(), 1U) << net.events();
+    EXPECT_EQ(requested.front().responder_hashes, std::vector<Bytes>{responder_hash()});
+    // CERTREQ(14) hashes are not CA hashes (RFC 7296 §3.7 vs RFC 4806 §3.1).
+    for (const auto& cr : of<CertificateRequested>(net.resp_events)) {
+        for (const auto& h : cr.ca_hashes) EXPECT_NE(h, responder_hash());
+    }
+    ASSERT_EQ(of<OcspStapleSent>(net.resp_events).size(), 1U) << net.events();
+    EXPECT_EQ(of<OcspStapleSent>(net.resp_events).front().octets, staple_der().size());
+    EXPECT_EQ(ocsp_certs_in_auth_response(net.ini_events), std::vector<Bytes>{staple_der()});
+    auto received = of<OcspStapleReceived>(net.ini_events);
+    ASSERT_EQ(received.size(), 1U) << net.events();
+    EXPECT_EQ(received.front().response, staple_der());
+    ASSERT_TRUE(net.ini.sa().peer_ocsp_staple().has_value());
+    EXPECT_EQ(*net.ini.sa().peer_ocsp_staple(), staple_der());
+}
+
+TEST(IkeSa, OcspStapleRequestedWithoutStaplerSendsNone) {
+    IkeSaConfig hnb = hnb_config();
+    hnb.ocsp_responder_hashes = std::vector<Bytes>{};
+    Net net(std::move(hnb), segw_config());
+    net.start();
+    expect_established(net);
+    if (HasFatalFailure()) return;
+    ASSERT_EQ(of<OcspStapleRequested>(net.resp_events).size(), 1U) << net.events();
+    EXPECT_TRUE(of<OcspStapleRequested>(net.resp_events).front().responder_hashes.empty());
+    auto omitted = of<OcspStapleOmitted>(net.resp_events);
+    ASSERT_EQ(omitted.size(), 1U) << net.events();
+    EXPECT_NE(omitted.front().reason.find("no OCSP stapler"), std::string::npos);
+    EXPECT_FALSE(has<OcspStapleSent>(net.resp_events));
+    EXPECT_TRUE(ocsp_certs_in_auth_response(net.ini_events).empty());
+    EXPECT_FALSE(has<OcspStapleReceived>(net.ini_events));
+    EXPECT_FALSE(net.ini.sa().peer_ocsp_staple().has_value());
+}
+
+TEST(IkeSa, OcspStaplerFailureSendsNoneAndSaysWhy) {
+    IkeSaConfig hnb = hnb_config();
+    hnb.ocsp_responder_hashes = std::vector<Bytes>{responder_hash()};
+    IkeSaConfig segw = segw_config();
+    segw.credentials.ocsp_staple = [](const std::vector<Bytes>&) -> Result<Bytes> {
+        return Error("responder down");
+    };
+    Net net(std::move(hnb), std::move(segw));
+    net.start();
+    expect_established(net);
+    if (HasFatalFailure()) return;
+    auto omitted = of<OcspStapleOmitted>(net.resp_events);
+    ASSERT_EQ(omitted.size(), 1U) << net.events();
+    EXPECT_NE(omitted.front().reason.find("responder down"), std::string::npos);
+    EXPECT_TRUE(ocsp_certs_in_auth_response(net.ini_events).empty());
+}
+
+TEST(IkeSa, OcspStapleNotRequestedIsNotSentEvenWithStapler) {
+    std::vector<std::vector<Bytes>> asked;
+    Net net(hnb_config(), stapling_segw(&asked));
+    net.start();
+    expect_established(net);
+    if (HasFatalFailure()) return;
+    EXPECT_TRUE(asked.empty());
+    EXPECT_FALSE(has<OcspStapleRequested>(net.resp_events));
+    EXPECT_FALSE(has<OcspStapleSent>(net.resp_events));
+    EXPECT_FALSE(has<OcspStapleOmitted>(net.resp_events));
+    EXPECT_TRUE(ocsp_certs_in_auth_response(net.ini_events).empty());
+    EXPECT_FALSE(net.ini.sa().peer_ocsp_staple().has_value());
+}
+
+TEST(IkeSa, OcspResponderHashOfWrongSizeFailsTheAuthRequest) {
+    IkeSaConfig hnb = hnb_config();
+    hnb.ocsp_responder_hashes = std::vector<Bytes>{Bytes(19, 1)};
+    Net net(std::move(hnb), segw_config());
+    net.start();
+    EXPECT_FALSE(net.ini.established());
+    auto failed = of<ExchangeFailed>(net.ini_events);
+    ASSERT_FALSE(failed.empty()) << net.events();
+    EXPECT_NE(failed.front().reason.find("SHA-1 needs 20"), std::string::npos);
+}
+
 TEST(IkeSa, EstablishesWithEcdsaAesGcmEcp256) {
     IkeSaConfig hnb = config(test_pki().hnb_ec, "aes256gcm16-prfsha256-ecp256", "aes256gcm16");
     IkeSaConfig segw = config(test_pki().segw_ec, "aes256gcm16-prfsha256-ecp256", "aes256gcm16");
