@@ -27,26 +27,26 @@ struct InformRequest {
     std::string url;  // https://host:port/path (http:// only with plain_http)
     std::optional<std::string> bind_address;
     std::optional<std::string> bind_device;
-    EVP_PKEY* key = nullptr;  // borrowed
+    EVP_PKEY* key = nullptr;                       // borrowed
     std::vector<std::vector<std::uint8_t>> chain;  // DER, device certificate first
-    std::string trust_anchors_pem;  // path of a PEM bundle
+    std::string trust_anchors_pem;                 // path of a PEM bundle
     CwmpDeviceId device_id;
     std::chrono::milliseconds timeout{10000};
     // Bends for the defects (all false/true = conformant).
-    bool plain_http = false;        // cwmp-plain-http: no TLS at all
-    bool offer_tls10 = false;       // accept-tls10: TLS 1.0 .. 1.3
-    bool verify_chain = true;       // accept-untrusted-hems-cert clears it
-    bool verify_hostname = true;    // skip-hems-hostname-check clears it
-    bool send_client_cert = true;   // no-tls-client-cert clears it
+    bool plain_http = false;       // cwmp-plain-http: no TLS at all
+    bool offer_tls10 = false;      // accept-tls10: TLS 1.0 .. 1.3
+    bool verify_chain = true;      // accept-untrusted-hems-cert clears it
+    bool verify_hostname = true;   // skip-hems-hostname-check clears it
+    bool send_client_cert = true;  // no-tls-client-cert clears it
 };
 
 struct InformResult {
     std::string tls_version;  // "TLSv1.3", or "none" in plain HTTP
     std::string cipher;
     std::string peer_subject;
-    int inform_status = 0;   // HTTP status of the Inform POST
+    int inform_status = 0;         // HTTP status of the Inform POST
     bool inform_response = false;  // the body was a cwmp:InformResponse
-    int close_status = 0;    // HTTP status of the empty POST (204 ends the session)
+    int close_status = 0;          // HTTP status of the empty POST (204 ends the session)
 };
 
 Result<InformResult> send_inform(const InformRequest& request);

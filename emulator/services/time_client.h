@@ -24,7 +24,7 @@ struct TimeQuery {
 
 struct TimeSample {
     std::chrono::system_clock::time_point server_time;  // transmit timestamp of the reply
-    std::chrono::milliseconds offset{0};                 // server - local, RFC 5905 theta
+    std::chrono::milliseconds offset{0};                // server - local, RFC 5905 theta
     int stratum = 0;
 };
 
