@@ -49,18 +49,37 @@ Result<UniqueFd> create_in_current_namespace(const std::string& name, int mtu) {
 
 }  // namespace
 
-Result<TunDevice> TunDevice::open(const std::string& ns, const std::string& name, int mtu) {
-    const auto context = "creating TUN device " + name + " in namespace " + ns;
+namespace {
+
+Status check_name_and_mtu(const std::string& name, int mtu) {
     if (name.empty() || name.size() > kMaxInterfaceNameLength) {
-        return Error("interface name '" + name + "' must have 1 to 15 characters").context(context);
+        return Error("interface name '" + name + "' must have 1 to 15 characters");
     }
     // 68 is the IPv4 minimum (RFC 791); above 65535 a length field cannot say it.
     if (mtu < 68 || mtu > 65535) {
-        return Error("MTU " + std::to_string(mtu) + " is outside 68..65535").context(context);
+        return Error("MTU " + std::to_string(mtu) + " is outside 68..65535");
     }
+    return Ok{};
+}
+
+}  // namespace
+
+Result<TunDevice> TunDevice::open(const std::string& ns, const std::string& name, int mtu) {
+    const auto context = "creating TUN device " + name + " in namespace " + ns;
+    if (auto checked = check_name_and_mtu(name, mtu); !checked.ok())
+        return std::move(checked).error().context(context);
     auto fd = in_namespace(ns, [&] { return create_in_current_namespace(name, mtu); });
     if (!fd.ok()) return std::move(fd).error().context(context);
     return TunDevice(ns, name, mtu, std::move(*fd));
+}
+
+Result<TunDevice> TunDevice::open_here(const std::string& name, int mtu) {
+    const auto context = "creating TUN device " + name + " in the current namespace";
+    if (auto checked = check_name_and_mtu(name, mtu); !checked.ok())
+        return std::move(checked).error().context(context);
+    auto fd = create_in_current_namespace(name, mtu);
+    if (!fd.ok()) return std::move(fd).error().context(context);
+    return TunDevice(std::string(), name, mtu, std::move(*fd));
 }
 
 Result<std::optional<std::vector<std::uint8_t>>> TunDevice::read_packet() {

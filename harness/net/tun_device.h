@@ -28,6 +28,9 @@ class TunDevice {
 public:
     // Creates device `name` (<= 15 characters) in namespace `ns`, sets `mtu`, brings it up.
     static Result<TunDevice> open(const std::string& ns, const std::string& name, int mtu = kDefaultTunMtu);
+    // The same in the caller's current namespace (ns() is empty): for a process that was
+    // started inside its namespace, such as the emulated H(e)NB.
+    static Result<TunDevice> open_here(const std::string& name, int mtu = kDefaultTunMtu);
 
     const std::string& name() const { return name_; }
     const std::string& ns() const { return ns_; }

@@ -75,6 +75,15 @@ struct ResponderKnobs {
     bool answer_invalid_ike_spi = true;  // RFC 7296 §2.21.4
 };
 
+// Departures from RFC 7296 the emulated H(e)NB's defect switches make (initiator role
+// only); the defaults are conformant.
+struct InitiatorKnobs {
+    // false: IKE_SA_INIT carries no NAT_DETECTION_*_IP notifies (§2.23), so no NAT is seen.
+    bool send_nat_detection = true;
+    // false: empty INFORMATIONAL requests (liveness checks, §1.4) go unanswered.
+    bool answer_liveness = true;
+};
+
 struct SaTimeouts {
     std::chrono::seconds half_open{30};      // responder: IKE_SA_INIT answered, no IKE_AUTH yet
     std::chrono::seconds failed_linger{10};  // a failed SA still answers retransmissions, then closes
@@ -114,6 +123,7 @@ struct IkeSaConfig {
     RetransmitPolicy retransmit;
     SaTimeouts timeouts;
     ResponderKnobs knobs;  // responder only
+    InitiatorKnobs initiator_knobs;
 };
 
 }  // namespace hnbsec::ike

@@ -265,6 +265,7 @@ void IkeSa::send_response(ExchangeType exchange, std::uint32_t message_id, const
 
 std::vector<Payload> IkeSa::nat_detection_payloads(std::uint64_t spi_i, std::uint64_t spi_r) const {
     std::vector<Payload> out;
+    if (role_ == Role::kInitiator && !config_.initiator_knobs.send_nat_detection) return out;
     auto src = natd_hash(spi_i, spi_r, local_);
     auto dst = natd_hash(spi_i, spi_r, remote_);
     if (!src.ok() || !dst.ok()) return out;
@@ -1191,6 +1192,13 @@ void IkeSa::on_auth_response(const Message& m, TimePoint now) {
 
 void IkeSa::on_informational_request(const Message& m, TimePoint now) {
     (void)now;
+    if (m.payloads.empty() && role_ == Role::kInitiator && !config_.initiator_knobs.answer_liveness) {
+        // The request stays unanswered and its message ID unconsumed: every retransmission
+        // ends here too, and the peer declares us dead (RFC 7296 §2.4).
+        emit(Dropped{"knob: liveness check (INFORMATIONAL " + std::to_string(m.header.message_id) +
+                     ") not answered"});
+        return;
+    }
     std::vector<Payload> reply;
     bool delete_ike = false;
     std::vector<std::uint32_t> deleted_children;

@@ -1,6 +1,7 @@
 // In-process tests: an IkeInitiator and an IkeResponder exchanging datagrams through a
 // tiny fake network (optionally behind a NAT), with certificates made in memory.
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 
@@ -1013,6 +1014,33 @@ TEST(IkeSa, WithoutSignatureHashAlgorithmsFallsBackToClassicMethods) {
     if (HasFatalFailure()) return;
     EXPECT_EQ(of<AuthResult>(ec.resp_events).back().method, AuthMethod::kEcdsaSha256P256);
     EXPECT_EQ(of<AuthResult>(ec.ini_events).back().method, AuthMethod::kDigitalSignature);
+}
+
+TEST(IkeSa, InitiatorKnobsOmitNatDetectionAndIgnoreLiveness) {
+    IkeSaConfig hnb = hnb_config();
+    hnb.initiator_knobs.send_nat_detection = false;
+    hnb.initiator_knobs.answer_liveness = false;
+    Net net(std::move(hnb), segw_config());
+    net.start();
+    expect_established(net);
+    if (HasFatalFailure()) return;
+    // No NAT_DETECTION_* in the IKE_SA_INIT request, so the responder detects nothing.
+    const auto sent = of<MessageSent>(net.ini_events);
+    ASSERT_FALSE(sent.empty());
+    EXPECT_EQ(std::count(sent.front().payloads.begin(), sent.front().payloads.end(), PayloadType::kNotify),
+              std::ptrdiff_t{2})  // fragmentation and signature hashes only
+        << net.events();
+    EXPECT_FALSE(has<NatDetected>(net.resp_events)) << net.events();
+    // The SeGW's liveness check goes unanswered, retransmissions too, until it gives up.
+    net.from_resp(net.resp_sa()->send_liveness_check(net.now));
+    net.run();
+    EXPECT_FALSE(has<LivenessConfirmed>(net.resp_events));
+    EXPECT_FALSE(of<Dropped>(net.ini_events).empty());
+    for (int i = 0; i < 5; ++i) net.tick(1);  // tick() stops after one deadline here
+    EXPECT_FALSE(has<LivenessConfirmed>(net.resp_events)) << net.events();
+    const IkeSa* r = net.resp_sa();
+    EXPECT_TRUE(r == nullptr || r->state() == SaState::kFailed || r->state() == SaState::kClosed)
+        << net.events();
 }
 
 }  // namespace

@@ -1,0 +1,48 @@
+#include "emulator/segw_link/pem_certificates.h"
+
+#include <cstdio>
+#include <memory>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+namespace hnbsec::emulator {
+
+Result<std::vector<Der>> read_pem_certificates(const std::filesystem::path& path) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "r"), &std::fclose);
+    if (!file) return Error("cannot open " + path.string());
+    std::vector<Der> out;
+    while (X509* read = PEM_read_X509(file.get(), nullptr, nullptr, nullptr)) {
+        const X509Ptr cert(read);
+        unsigned char* der = nullptr;
+        const int length = i2d_X509(cert.get(), &der);
+        if (length <= 0)
+            return Error("cannot encode certificate " + std::to_string(out.size() + 1) + " of " +
+                         path.string());
+        out.emplace_back(der, der + length);
+        OPENSSL_free(der);
+    }
+    ERR_clear_error();  // the end of the file is reported as an error
+    if (out.empty()) return Error(path.string() + " holds no PEM certificate");
+    return out;
+}
+
+Result<X509Ptr> parse_der_certificate(const Der& der, const std::string& what) {
+    const unsigned char* p = der.data();
+    X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+    if (!cert || p != der.data() + der.size())
+        return Error(what + " is not a DER X.509 certificate (" + std::to_string(der.size()) + " octets)");
+    return cert;
+}
+
+Result<Der> subject_public_key_info(const Der& certificate) {
+    HNBSEC_TRY(X509Ptr cert, parse_der_certificate(certificate, "certificate"));
+    unsigned char* der = nullptr;
+    const int length = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert.get()), &der);
+    if (length <= 0) return Error("cannot encode a SubjectPublicKeyInfo");
+    Der spki(der, der + length);
+    OPENSSL_free(der);
+    return spki;
+}
+
+}  // namespace hnbsec::emulator
