@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -25,6 +26,14 @@ std::string_view to_string(ActionOutcome outcome);
 struct ActionResult {
     ActionOutcome outcome = ActionOutcome::kDone;
     std::string detail;  // what happened, for the test case's log
+
+    static ActionResult done(std::string detail) { return {ActionOutcome::kDone, std::move(detail)}; }
+    static ActionResult unsupported(std::string detail) {
+        return {ActionOutcome::kUnsupported, std::move(detail)};
+    }
+    static ActionResult inconclusive(std::string detail) {
+        return {ActionOutcome::kInconclusive, std::move(detail)};
+    }
 };
 
 // Where the DUT's traffic appears to the harness.
@@ -55,6 +64,14 @@ public:
     virtual Result<ActionResult> hpm_remove() = 0;
     virtual Result<ActionResult> hpm_insert() = 0;
     virtual Result<ActionResult> factory_reset() = 0;
+    // Installs a firmware image that fails the TrE's integrity check (TS 33.320 clause 6.1)
+    // and boots it; the profile's `load_tampered_image` hook on real hardware.
+    virtual Result<ActionResult> load_tampered_image() = 0;
+
+    // Waits until the DUT is in service, where the adapter can know it (the emulator reports
+    // its state; charon's initiate finishes). kUnsupported where it cannot (real hardware:
+    // watch the SeGW's events instead); kInconclusive when the deadline passed first.
+    virtual Result<ActionResult> wait_ready(std::chrono::milliseconds timeout) = 0;
 
     // Defect switches exist on the emulated DUT only (kUnsupported elsewhere).
     virtual Result<ActionResult> set_defect(std::string_view name) = 0;
