@@ -24,6 +24,7 @@ struct SegwCommandOptions {
     std::uint16_t natt_port = 4500;
     bool any_identity = false;
     bool no_ocsp_staple = false;
+    std::string device_revocation;  // empty: crl+ocsp when pixit.ocsp_url is set, else crl
     // Test knobs (ike::ResponderKnobs), for bring-up and for probing a device by hand.
     bool force_cookie = false;
     std::string answer_init;  // a notify name or number
@@ -95,6 +96,14 @@ int run_segw(const SegwCommandOptions& options) {
     segw_options.certificate = options.certificate;
     segw_options.expect_profile_identity = !options.any_identity;
     segw_options.ocsp_staple = !options.no_ocsp_staple;
+    if (!options.device_revocation.empty()) {
+        auto revocation = segw::parse_device_revocation(options.device_revocation);
+        if (!revocation.ok()) {
+            std::cerr << "hnbsec segw: " << revocation.error().message() << "\n";
+            return kExitUsage;
+        }
+        segw_options.device_revocation = *revocation;
+    }
     auto setup = segw::segw_setup(*profile, *manifest, segw_options);
     if (!setup.ok()) {
         std::cerr << "hnbsec segw: " << setup.error().message() << "\n";
@@ -146,6 +155,12 @@ void register_segw_command(CLI::App& app, Action& action) {
                    "Accept any device identity the certificate backs, not only the profile's DUT");
     segw->add_flag("--no-ocsp-staple", options->no_ocsp_staple,
                    "Do not answer CERTREQ(OCSP Content) with our certificate's OCSP response (RFC 4806)");
+    segw->add_option("--device-revocation", options->device_revocation,
+                     "How device certificates are checked for revocation: crl, ocsp, crl+ocsp or none "
+                     "(default: crl+ocsp when the profile has pixit.ocsp_url, else crl). OCSP asks "
+                     "pixit.ocsp_url, else the certificate's AIA; without a definite OCSP answer the device "
+                     "is refused unless a CRL was checked")
+        ->check(CLI::IsMember({"crl", "ocsp", "crl+ocsp", "none"}));
     segw->add_flag("--force-cookie", options->force_cookie,
                    "Answer every IKE_SA_INIT without a valid cookie with a COOKIE (RFC 7296 §2.6)");
     segw->add_option(

@@ -6,6 +6,7 @@
 #include <asio.hpp>
 
 #include "harness/net/lab_network.h"
+#include "harness/net/net_namespace.h"
 #include "harness/net/sockets.h"
 #include "harness/net/sweep.h"
 #include "harness/roles/hems/hems_service.h"
@@ -120,6 +121,12 @@ Result<std::unique_ptr<LabServices>> LabServices::start(const profile::Profile& 
     segw::SegwOptions segw_options;
     segw_options.listen_address = r.plan.segw_address;
     segw_options.certificate = options.segw_certificate;
+    // Device OCSP (HNB-REQ-REV-001): the lab's own responder, on pixit.ocsp_url in the public
+    // namespace, where the SeGW's OCSP client must open its connections too.
+    segw_options.ocsp_connector = [ns = r.plan.public_ns](const std::string& host, std::uint16_t port,
+                                                          std::chrono::milliseconds timeout) -> Result<int> {
+        return net::in_namespace(ns, [&] { return segw::connect_tcp(host, port, timeout); });
+    };
     HNBSEC_TRY(segw::SegwSetup setup, segw::segw_setup(profile, manifest, segw_options));
     r.facts.push_back("segw: " + setup.summary);
     HNBSEC_TRY(net::UniqueFd ike_socket,

@@ -138,7 +138,7 @@ Result<PeerCheckResult> PeerCertificateChecker::check(const std::vector<Der>& ch
     const PeerCheckPolicy& policy = compiled_->policy;
     if (chain.empty()) return Error("the peer sent no certificate (no CERT payload with encoding 4)");
     if (policy.trust_anchors.empty()) return Error("no trust anchor configured for device certificates");
-    std::lock_guard lock(compiled_->mutex);
+    std::unique_lock lock(compiled_->mutex);
 
     HNBSEC_TRY(X509Ptr leaf, compiled_->parsed.get(chain.front(), "the end-entity CERT payload"));
     PeerCheckResult result;
@@ -170,6 +170,15 @@ Result<PeerCheckResult> PeerCertificateChecker::check(const std::vector<Der>& ch
                      "' refused: " + X509_verify_cert_error_string(code) + " (X.509 error " +
                      std::to_string(code) + " at depth " + std::to_string(depth) + ")");
     }
+    // The issuer in the validated chain (the leaf itself when it is a trust anchor).
+    X509Ptr issuer;
+    if (STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get()); built != nullptr) {
+        X509* found = sk_X509_value(built, sk_X509_num(built) > 1 ? 1 : 0);
+        X509_up_ref(found);
+        issuer.reset(found);
+    }
+    ctx.reset();
+    lock.unlock();  // the OCSP query below may block; the parsed-certificate cache is free again
 
     if (!claimed_identity.empty()) {
         const bool backed =
@@ -184,6 +193,17 @@ Result<PeerCheckResult> PeerCertificateChecker::check(const std::vector<Der>& ch
         return Error("IDi '" + claimed_identity + "' is not the DUT identity '" + *policy.expected_identity +
                      "' of the profile");
 
+    if (policy.ocsp && issuer) {
+        const OcspOutcome ocsp = policy.ocsp->check(leaf.get(), issuer.get());
+        if (ocsp.status == OcspStatus::kRevoked)
+            return Error("device certificate revoked (OCSP, " + ocsp.detail + "): " + to_string(ocsp));
+        if (ocsp.status != OcspStatus::kGood && policy.crls.empty())
+            return Error(
+                "device certificate status not established, refused (OCSP hard-fail, no CRL "
+                "configured): " +
+                to_string(ocsp));
+        // Otherwise good, or no OCSP answer with the CRL's "not revoked" from step 2 standing.
+    }
     result.public_key.reset(X509_get_pubkey(leaf.get()));
     if (!result.public_key) return Error("cannot read the public key of '" + result.subject + "'");
     return result;

@@ -4,11 +4,19 @@
 //   1. the chain (end entity first, as the CERT payloads carry it) builds to one of
 //      the configured trust anchors, valid at `now` (RFC 5280 §6);
 //   2. revocation: when a CRL of the issuer is configured, the certificate must not be
-//      on it, and the CRL itself must be valid (RFC 5280 §6.3);
+//      on it, and the CRL itself must be valid (RFC 5280 §6.3); when an OCSP checker is
+//      configured, its answer for the certificate and the issuer of the validated chain
+//      (RFC 6960, device_ocsp_check.h) — asked last, after the cheap checks 3 and 4;
 //   3. the identity the peer claims in IDi (ID_FQDN) equals a dNSName of its
 //      certificate's SubjectAltName (RFC 4945 §3.1: the ID must be backed by the cert);
 //   4. when the profile names the DUT's identity, IDi equals it.
 // Every refusal says which step failed and why, in words a verdict can quote.
+//
+// CRL and OCSP together (HNB-REQ-REV-001, the operator's choice of crl|ocsp|crl+ocsp):
+// OCSP "good" accepts and "revoked" refuses, whatever the CRL said (the fresher source
+// wins for a revocation). OCSP without a definite answer (unknown, unreachable, bad
+// signature, stale) refuses — hard-fail — unless a CRL was configured, in which case the
+// CRL check of step 2 already answered "not revoked" and that answer stands.
 
 #include <chrono>
 #include <cstdint>
@@ -20,6 +28,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "harness/roles/segw/device_ocsp_check.h"
 #include "proto/ike/crypto/openssl_handles.h"
 
 namespace hnbsec::segw {
@@ -31,6 +40,7 @@ struct PeerCheckPolicy {
     std::vector<Der> crls;                         // CRLs to consult (DER); none configured: no CRL check
     std::optional<std::string> expected_identity;  // the DUT's FQDN identity from the profile
     std::optional<std::chrono::system_clock::time_point> now;  // default: the real clock
+    std::shared_ptr<DeviceOcspChecker> ocsp;                   // OCSP after the chain; null: no OCSP check
 };
 
 struct PeerCheckResult {

@@ -40,6 +40,7 @@ constexpr std::chrono::seconds kLifetimeCheckInterval{1};
 
 std::string to_string(const SegwEvent& event) {
     if (const auto* ike_event = std::get_if<ike::Event>(&event)) return ike::to_string(*ike_event);
+    if (const auto* ocsp = std::get_if<OcspOutcome>(&event)) return "DeviceRevocation " + to_string(*ocsp);
     return to_string(std::get<TunnelEvent>(event));
 }
 
@@ -53,7 +54,15 @@ SegwService::SegwService(SegwSetup setup, ServiceOptions options, EventSink sink
       timer_(io_),
       lifetime_timer_(io_),
       signals_(io_),
-      tunnel_(options_.esp) {}
+      tunnel_(options_.esp) {
+    // The checker runs inside the validator, on this service's thread: its outcomes join
+    // the event stream in order, just before the AuthResult they decide.
+    if (setup_.device_ocsp) setup_.device_ocsp->set_observer([this](const OcspOutcome& o) { sink_(o); });
+}
+
+SegwService::~SegwService() {
+    if (setup_.device_ocsp) setup_.device_ocsp->set_observer(nullptr);
+}
 
 Status SegwService::open_listener(Listener& listener, std::optional<int> fd) {
     asio::error_code ec;

@@ -27,8 +27,9 @@
 
 namespace hnbsec::segw {
 
-// What the SeGW reports: the IKE layer's events and the tunnel's.
-using SegwEvent = std::variant<ike::Event, TunnelEvent>;
+// What the SeGW reports: the IKE layer's events, the tunnel's, and the OCSP answer for each
+// device certificate checked (before the AuthResult it leads to).
+using SegwEvent = std::variant<ike::Event, TunnelEvent, OcspOutcome>;
 std::string to_string(const SegwEvent& event);
 
 struct ServiceOptions {
@@ -50,6 +51,9 @@ public:
     using EventSink = std::function<void(const SegwEvent&)>;
 
     SegwService(SegwSetup setup, ServiceOptions options, EventSink sink);
+    ~SegwService();
+    SegwService(const SegwService&) = delete;
+    SegwService& operator=(const SegwService&) = delete;
 
     // Opens both sockets; fails with the address and the reason (in use, not local, ...).
     Status bind();

@@ -107,6 +107,29 @@ ike::Id fqdn_id(const std::string& name) {
 
 }  // namespace
 
+std::string_view to_string(DeviceRevocation revocation) {
+    switch (revocation) {
+        case DeviceRevocation::kCrl:
+            return "crl";
+        case DeviceRevocation::kOcsp:
+            return "ocsp";
+        case DeviceRevocation::kCrlAndOcsp:
+            return "crl+ocsp";
+        case DeviceRevocation::kNone:
+            return "none";
+    }
+    return "?";
+}
+
+Result<DeviceRevocation> parse_device_revocation(std::string_view text) {
+    for (auto r : {DeviceRevocation::kCrl, DeviceRevocation::kOcsp, DeviceRevocation::kCrlAndOcsp,
+                   DeviceRevocation::kNone}) {
+        if (to_string(r) == text) return r;
+    }
+    return Error("unknown device revocation policy '" + std::string(text) +
+                 "' (crl, ocsp, crl+ocsp or none)");
+}
+
 std::vector<std::string> default_ike_proposals() {
     return {"aes128-sha256-modp2048",       "aes256-sha384-ecp384",          "aes128-sha256-ecp256",
             "aes256-sha256-modp2048",       "aes128gcm16-prfsha256-ecp256",  "aes256gcm16-prfsha384-ecp384",
@@ -137,7 +160,13 @@ Result<SegwSetup> segw_setup(const profile::Profile& profile, const pki::Manifes
     HNBSEC_TRY(ike::ossl::PkeyPtr key, read_private_key(manifest, *cert));
     c.credentials.signer = std::make_shared<ike::EvpSigner>(key.get());
 
-    // Devices are trusted through the vendor CAs; their CRLs are consulted.
+    // Devices are trusted through the vendor CAs; their CRLs and/or OCSP are consulted.
+    const DeviceRevocation revocation = options.device_revocation.value_or(
+        profile.pixit.ocsp_url ? DeviceRevocation::kCrlAndOcsp : DeviceRevocation::kCrl);
+    const bool use_crl = revocation == DeviceRevocation::kCrl || revocation == DeviceRevocation::kCrlAndOcsp;
+    const bool use_ocsp =
+        revocation == DeviceRevocation::kOcsp || revocation == DeviceRevocation::kCrlAndOcsp;
+    setup.device_revocation = revocation;
     PeerCheckPolicy policy;
     std::string anchors;
     for (const pki::Entry* ca : manifest.by_role("vendor-ca")) {
@@ -147,12 +176,21 @@ Result<SegwSetup> segw_setup(const profile::Profile& profile, const pki::Manifes
         c.trust_anchor_spkis.push_back(std::move(spki));  // CERTREQ: "send me a cert under these"
         policy.trust_anchors.push_back(std::move(der));
         anchors += (anchors.empty() ? "" : ",") + ca->name;
-        if (const pki::Entry* crl = manifest.find(ca->name + ".crl"); crl != nullptr) {
+        if (const pki::Entry* crl = manifest.find(ca->name + ".crl"); use_crl && crl != nullptr) {
             HNBSEC_TRY(Der crl_der, read_file(manifest.file(*crl, "der")));
             policy.crls.push_back(std::move(crl_der));
         }
     }
     if (policy.trust_anchors.empty()) return Error("the PKI has no vendor CA to trust devices with");
+    if (use_ocsp) {
+        OcspClientOptions ocsp;
+        if (profile.pixit.ocsp_url) ocsp.url = profile.pixit.ocsp_url->text;
+        ocsp.timeout = options.ocsp_timeout;
+        ocsp.connector = options.ocsp_connector;
+        ocsp.trust_anchors = policy.trust_anchors;
+        HNBSEC_TRY(setup.device_ocsp, DeviceOcspChecker::create(std::move(ocsp)));
+        policy.ocsp = setup.device_ocsp;
+    }
     if (options.expect_profile_identity) policy.expected_identity = profile.dut.identity;
     const std::optional<std::string> expected_identity = policy.expected_identity;
     HNBSEC_TRY(std::shared_ptr<PeerCertificateChecker> checker, PeerCertificateChecker::create(policy));
@@ -182,11 +220,15 @@ Result<SegwSetup> segw_setup(const profile::Profile& profile, const pki::Manifes
 
     setup.listen_address = options.listen_address.value_or(
         profile.pixit.segw_address ? profile.pixit.segw_address->text : std::string("127.0.0.1"));
-    setup.summary = "SeGW " + profile.pixit.segw_fqdn + " on " + setup.listen_address +
-                    " (UDP), certificate " + cert->name + ", trusting " + anchors + ", pool " +
-                    profile.pixit.inner_pool.text + ", core network " + profile.pixit.core_network.text +
-                    (expected_identity ? ", expecting " + *expected_identity : std::string()) +
-                    (options.ocsp_staple ? ", OCSP stapling (RFC 4806)" : std::string());
+    setup.summary =
+        "SeGW " + profile.pixit.segw_fqdn + " on " + setup.listen_address + " (UDP), certificate " +
+        cert->name + ", trusting " + anchors + ", pool " + profile.pixit.inner_pool.text + ", core network " +
+        profile.pixit.core_network.text +
+        (expected_identity ? ", expecting " + *expected_identity : std::string()) +
+        (options.ocsp_staple ? ", OCSP stapling (RFC 4806)" : std::string()) + ", device revocation " +
+        std::string(to_string(revocation)) +
+        (use_ocsp ? " (OCSP " + setup.device_ocsp->options().url.value_or("from the certificate's AIA") + ")"
+                  : std::string());
     return setup;
 }
 

@@ -1,0 +1,434 @@
+#include "harness/roles/segw/device_ocsp_check.h"
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include <fcntl.h>
+#include <netdb.h>
+#include <openssl/err.h>
+#include <openssl/ocsp.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "harness/profile/url.h"
+#include "proto/http/response_parser.h"
+#include "proto/http/serialize.h"
+
+namespace hnbsec::segw {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+template <auto FreeFn>
+struct Free {
+    template <typename T>
+    void operator()(T* p) const {
+        FreeFn(p);
+    }
+};
+using StorePtr = std::unique_ptr<X509_STORE, Free<X509_STORE_free>>;
+using X509Ptr = std::unique_ptr<X509, Free<X509_free>>;
+using RequestPtr = std::unique_ptr<OCSP_REQUEST, Free<OCSP_REQUEST_free>>;
+using ResponsePtr = std::unique_ptr<OCSP_RESPONSE, Free<OCSP_RESPONSE_free>>;
+using BasicPtr = std::unique_ptr<OCSP_BASICRESP, Free<OCSP_BASICRESP_free>>;
+using CertIdPtr = std::unique_ptr<OCSP_CERTID, Free<OCSP_CERTID_free>>;
+using BioPtr = std::unique_ptr<BIO, Free<BIO_free>>;
+struct CertStackFree {  // does not own the certificates
+    void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }
+};
+using CertStackPtr = std::unique_ptr<STACK_OF(X509), CertStackFree>;
+struct OsslStringFree {
+    void operator()(char* p) const { OPENSSL_free(p); }
+};
+struct StringStackFree {
+    void operator()(STACK_OF(OPENSSL_STRING) * s) const { X509_email_free(s); }
+};
+
+// Closes the connector's descriptor on every path.
+class Fd {
+public:
+    explicit Fd(int fd) : fd_(fd) {}
+    ~Fd() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+int remaining_ms(Clock::time_point deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    return left <= 0 ? 0 : static_cast<int>(left);
+}
+
+// Waits for `events` on fd until the deadline; false on timeout or error.
+bool wait_for(int fd, short events, Clock::time_point deadline) {
+    for (;;) {
+        pollfd p{fd, events, 0};
+        const int n = ::poll(&p, 1, remaining_ms(deadline));
+        if (n > 0) return true;
+        if (n == 0) return false;
+        if (errno != EINTR) return false;
+    }
+}
+
+std::string subject_of(X509* cert) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(size));
+}
+
+std::string serial_of(X509* cert) {
+    std::unique_ptr<BIGNUM, Free<BN_free>> bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
+    if (!bn) return "?";
+    std::unique_ptr<char, OsslStringFree> hex(BN_bn2hex(bn.get()));
+    return hex ? std::string(hex.get()) : std::string("?");
+}
+
+// The first id-ad-ocsp URI of the certificate's AuthorityInfoAccess (RFC 5280 §4.2.2.1).
+std::optional<std::string> aia_ocsp_url(X509* cert) {
+    std::unique_ptr<STACK_OF(OPENSSL_STRING), StringStackFree> urls(X509_get1_ocsp(cert));
+    if (!urls || sk_OPENSSL_STRING_num(urls.get()) == 0) return std::nullopt;
+    return std::string(sk_OPENSSL_STRING_value(urls.get(), 0));
+}
+
+std::string cache_key(X509* issuer, const std::string& serial) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+    unsigned int length = 0;
+    X509_digest(issuer, EVP_sha1(), md.data(), &length);
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string key;
+    for (unsigned int i = 0; i < length; ++i) {
+        key += kHex[md[i] >> 4];
+        key += kHex[md[i] & 0xf];
+    }
+    return key + "/" + serial;
+}
+
+std::chrono::system_clock::time_point to_time_point(const ASN1_GENERALIZEDTIME* time) {
+    std::tm tm{};
+    if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) return std::chrono::system_clock::now();
+    return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+std::string host_header(const profile::Url& url) {
+    const bool ipv6 = url.host.find(':') != std::string::npos;
+    std::string host = ipv6 ? "[" + url.host + "]" : url.host;
+    if (url.port != 80) host += ":" + std::to_string(url.port);
+    return host;
+}
+
+Status send_all(int fd, const std::string& bytes, Clock::time_point deadline) {
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+        if (!wait_for(fd, POLLOUT, deadline)) return Error("timed out sending the request");
+        const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR) continue;
+            return Error(std::string("sending the request failed: ") + std::strerror(errno));
+        }
+        sent += static_cast<std::size_t>(n);
+    }
+    return Ok{};
+}
+
+// One HTTP/1.1 exchange on a fresh connection ("Connection: close"), bounded by the deadline.
+Result<http::Response> exchange(int fd, const http::Request& request, std::size_t max_body,
+                                Clock::time_point deadline) {
+    HNBSEC_CHECK(send_all(fd, http::serialize(request), deadline));
+    http::Limits limits;
+    limits.max_body_bytes = max_body;
+    http::ResponseParser parser(limits);
+    parser.set_request_method(request.method);
+    std::array<std::uint8_t, 4096> buffer{};
+    for (;;) {
+        if (!wait_for(fd, POLLIN, deadline)) return Error("timed out waiting for the HTTP response");
+        const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR) continue;
+            return Error(std::string("reading the response failed: ") + std::strerror(errno));
+        }
+        const auto state =
+            n == 0 ? parser.finish()
+                   : parser.feed(std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(n)));
+        if (state == http::ResponseParser::State::kError) {
+            return Error(n == 0 && parser.buffered() == 0
+                             ? "the responder closed the connection without an answer"
+                             : "bad HTTP response: " + parser.error());
+        }
+        if (state == http::ResponseParser::State::kComplete) {
+            http::Response response = parser.take();
+            if (response.status >= 100 && response.status < 200 && n != 0)
+                continue;  // interim (RFC 9110 §15.2)
+            return response;
+        }
+        if (n == 0) return Error("the responder closed the connection mid-response");
+    }
+}
+
+std::string openssl_error() {
+    const unsigned long code = ERR_get_error();
+    ERR_clear_error();
+    if (code == 0) return "no OpenSSL detail";
+    std::array<char, 256> text{};
+    ERR_error_string_n(code, text.data(), text.size());
+    return text.data();
+}
+
+}  // namespace
+
+struct DeviceOcspChecker::Store {
+    StorePtr store;
+};
+
+std::string_view to_string(OcspStatus status) {
+    switch (status) {
+        case OcspStatus::kGood:
+            return "good";
+        case OcspStatus::kRevoked:
+            return "revoked";
+        case OcspStatus::kUnknown:
+            return "unknown";
+        case OcspStatus::kFailed:
+            return "no answer";
+    }
+    return "?";
+}
+
+std::string to_string(const OcspOutcome& outcome) {
+    std::string text = "OCSP " + std::string(to_string(outcome.status)) + " for '" + outcome.subject +
+                       "' serial " + outcome.serial;
+    if (!outcome.url.empty()) text += " from " + outcome.url;
+    if (!outcome.detail.empty()) text += ": " + outcome.detail;
+    if (outcome.cached) text += " (cached)";
+    return text;
+}
+
+Result<int> connect_tcp(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    // IP literals only: getaddrinfo's DNS lookups are not bounded by `timeout` (resolver
+    // retries), and the SeGW's event loop waits for this call.
+    hints.ai_flags = AI_NUMERICSERV | AI_NUMERICHOST;
+    addrinfo* found = nullptr;
+    const std::string service = std::to_string(port);
+    if (const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0)
+        return Error("'" + host + "' is not an IP address (" + ::gai_strerror(rc) +
+                     "); the OCSP client resolves no names, give the responder URL with an IP literal");
+    std::unique_ptr<addrinfo, Free<::freeaddrinfo>> addresses(found);
+    std::string why = "no address";
+    for (const addrinfo* a = addresses.get(); a != nullptr; a = a->ai_next) {
+        const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0) {
+            why = std::string("socket: ") + std::strerror(errno);
+            continue;
+        }
+        if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0) return fd;
+        if (errno != EINPROGRESS) {
+            why = std::strerror(errno);
+            ::close(fd);
+            continue;
+        }
+        if (!wait_for(fd, POLLOUT, deadline)) {
+            ::close(fd);
+            return Error("connecting to " + host + ":" + service + " timed out after " +
+                         std::to_string(timeout.count()) + " ms");
+        }
+        int error = 0;
+        socklen_t length = sizeof error;
+        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+        if (error == 0) return fd;
+        why = std::strerror(error);
+        ::close(fd);
+    }
+    return Error("cannot connect to " + host + ":" + service + ": " + why);
+}
+
+DeviceOcspChecker::DeviceOcspChecker(OcspClientOptions options)
+    : options_(std::move(options)), store_(std::make_unique<Store>()) {}
+DeviceOcspChecker::~DeviceOcspChecker() = default;
+
+Result<std::shared_ptr<DeviceOcspChecker>> DeviceOcspChecker::create(OcspClientOptions options) {
+    if (options.trust_anchors.empty()) return Error("the OCSP check needs the device trust anchors");
+    if (options.url) {
+        HNBSEC_TRY(profile::Url url, profile::parse_url(*options.url));
+        if (url.https) return Error("OCSP over https is not supported (" + *options.url + "); use http");
+    }
+    if (!options.connector) options.connector = connect_tcp;
+    std::shared_ptr<DeviceOcspChecker> checker(new DeviceOcspChecker(std::move(options)));
+    checker->store_->store.reset(X509_STORE_new());
+    if (!checker->store_->store) return Error("OpenSSL could not set up a certificate store");
+    for (std::size_t i = 0; i < checker->options_.trust_anchors.size(); ++i) {
+        const auto& der = checker->options_.trust_anchors[i];
+        const unsigned char* p = der.data();
+        X509Ptr anchor(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+        if (!anchor) return Error("OCSP trust anchor " + std::to_string(i) + " is not a DER certificate");
+        X509_STORE_add_cert(checker->store_->store.get(), anchor.get());
+    }
+    return checker;
+}
+
+void DeviceOcspChecker::set_observer(std::function<void(const OcspOutcome&)> observer) {
+    std::lock_guard lock(mutex_);
+    observer_ = std::move(observer);
+}
+
+std::size_t DeviceOcspChecker::cache_size() const {
+    std::lock_guard lock(mutex_);
+    return good_until_.size();
+}
+
+OcspOutcome DeviceOcspChecker::check(X509* cert, X509* issuer) {
+    OcspOutcome outcome;
+    outcome.subject = subject_of(cert);
+    outcome.serial = serial_of(cert);
+    const std::string key = cache_key(issuer, outcome.serial);
+    // The configured URL wins: the operator knows which responder is reachable from the
+    // SeGW; the AIA is what the device's CA advertises (RFC 5280 §4.2.2.1).
+    const std::optional<std::string> url = options_.url ? options_.url : aia_ocsp_url(cert);
+    outcome.url = url.value_or("");
+
+    std::function<void(const OcspOutcome&)> observer;
+    bool hit = false;
+    {
+        std::lock_guard lock(mutex_);
+        observer = observer_;
+        if (auto it = good_until_.find(key); it != good_until_.end()) {
+            if (Clock::now() < it->second)
+                hit = true;
+            else
+                good_until_.erase(it);
+        }
+    }
+    if (hit) {
+        outcome.status = OcspStatus::kGood;
+        outcome.cached = true;
+    } else if (!url) {
+        outcome.detail =
+            "no OCSP responder: the certificate has no AIA id-ad-ocsp URI and none is configured";
+    } else {
+        std::chrono::system_clock::time_point next_update{};
+        OcspOutcome answered = query(cert, issuer, *url, &next_update);
+        answered.subject = outcome.subject;
+        answered.serial = outcome.serial;
+        answered.url = outcome.url;
+        outcome = std::move(answered);
+        if (outcome.status == OcspStatus::kGood) {
+            // Until nextUpdate, never longer than cache_for (a revocation shows within it).
+            auto until = Clock::now() + options_.cache_for;
+            if (next_update != std::chrono::system_clock::time_point{}) {
+                const auto left = next_update - std::chrono::system_clock::now();
+                until = std::min(until, Clock::now() + std::chrono::duration_cast<Clock::duration>(left));
+            }
+            std::lock_guard lock(mutex_);
+            if (good_until_.size() >= 4096) good_until_.clear();  // bounded; a miss costs a query
+            good_until_[key] = until;
+        }
+    }
+    if (observer) observer(outcome);
+    return outcome;
+}
+
+OcspOutcome DeviceOcspChecker::query(X509* cert, X509* issuer, const std::string& url_text,
+                                     std::chrono::system_clock::time_point* good_until) {
+    OcspOutcome outcome;
+    auto fail = [&](const std::string& why) {
+        outcome.status = OcspStatus::kFailed;
+        outcome.detail = why;
+        return outcome;
+    };
+    auto parsed_url = profile::parse_url(url_text);
+    if (!parsed_url.ok()) return fail("bad OCSP URL '" + url_text + "': " + parsed_url.error().message());
+    const profile::Url& url = *parsed_url;
+    if (url.https) return fail("OCSP over https is not supported (" + url_text + ")");
+
+    // RFC 6960 §4.1.1: CertID with SHA-1, the hash every responder supports; a nonce.
+    RequestPtr request(OCSP_REQUEST_new());
+    CertIdPtr id(OCSP_cert_to_id(EVP_sha1(), cert, issuer));
+    if (!request || !id) return fail("cannot build the CertID: " + openssl_error());
+    if (OCSP_request_add0_id(request.get(), OCSP_CERTID_dup(id.get())) == nullptr ||
+        OCSP_request_add1_nonce(request.get(), nullptr, -1) != 1)
+        return fail("cannot build the OCSP request: " + openssl_error());
+    unsigned char* der = nullptr;
+    const int der_length = i2d_OCSP_REQUEST(request.get(), &der);
+    if (der_length <= 0) return fail("cannot encode the OCSP request");
+    http::Request post;
+    post.method = "POST";
+    post.target = url.path.empty() ? "/" : url.path;
+    post.version = "HTTP/1.1";
+    post.headers = {{"Host", host_header(url)},
+                    {"Content-Type", "application/ocsp-request"},
+                    {"Accept", "application/ocsp-response"},
+                    {"Connection", "close"}};
+    post.body.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(der_length));
+    OPENSSL_free(der);
+
+    const auto deadline = Clock::now() + options_.timeout;
+    auto connected = options_.connector(url.host, url.port, options_.timeout);
+    if (!connected.ok()) return fail("responder unreachable: " + connected.error().message());
+    Fd fd(*connected);
+    auto response = exchange(fd.get(), post, options_.max_response_bytes, deadline);
+    if (!response.ok()) return fail(response.error().message());
+    if (response->status != 200)
+        return fail("the responder answered HTTP " + std::to_string(response->status));
+
+    const auto* body = reinterpret_cast<const unsigned char*>(response->body.data());
+    ResponsePtr ocsp_response(d2i_OCSP_RESPONSE(nullptr, &body, static_cast<long>(response->body.size())));
+    if (!ocsp_response) return fail("the HTTP body is not a DER OCSPResponse");
+    if (const int status = OCSP_response_status(ocsp_response.get());
+        status != OCSP_RESPONSE_STATUS_SUCCESSFUL)
+        return fail(std::string("responseStatus ") + OCSP_response_status_str(status));
+    BasicPtr basic(OCSP_response_get1_basic(ocsp_response.get()));
+    if (!basic) return fail("the response is not a BasicOCSPResponse");
+
+    // §4.2.2.2: signed by the CA that issued the certificate, or by a responder that CA
+    // delegated with id-kp-OCSPSigning; the issuer is handed over to complete the path.
+    CertStackPtr untrusted(sk_X509_new_null());
+    sk_X509_push(untrusted.get(), issuer);
+    if (OCSP_basic_verify(basic.get(), untrusted.get(), store_->store.get(), 0) != 1)
+        return fail("response signature or signer not trusted (" + openssl_error() + ")");
+
+    // RFC 8954 §2.1: a wrong nonce is a replay; no nonce at all is an older responder's right.
+    if (OCSP_check_nonce(request.get(), basic.get()) == 0)
+        return fail("the response echoes a different nonce");
+
+    int cert_status = -1;
+    int reason = -1;
+    ASN1_GENERALIZEDTIME* revoked_at = nullptr;
+    ASN1_GENERALIZEDTIME* this_update = nullptr;
+    ASN1_GENERALIZEDTIME* next_update = nullptr;
+    if (OCSP_resp_find_status(basic.get(), id.get(), &cert_status, &reason, &revoked_at, &this_update,
+                              &next_update) != 1)
+        return fail("the response has no answer for our CertID");
+    if (OCSP_check_validity(this_update, next_update, static_cast<long>(options_.max_skew.count()), -1) != 1)
+        return fail("the answer is outside its validity period (thisUpdate/nextUpdate, RFC 6960 §4.2.2.1)");
+
+    switch (cert_status) {
+        case V_OCSP_CERTSTATUS_GOOD:
+            outcome.status = OcspStatus::kGood;
+            if (next_update != nullptr) *good_until = to_time_point(next_update);
+            break;
+        case V_OCSP_CERTSTATUS_REVOKED:
+            outcome.status = OcspStatus::kRevoked;
+            outcome.detail =
+                std::string("reason ") + (reason >= 0 ? OCSP_crl_reason_str(reason) : "unspecified");
+            break;
+        default:
+            outcome.status = OcspStatus::kUnknown;
+            outcome.detail = "the responder does not know the certificate";
+            break;
+    }
+    return outcome;
+}
+
+}  // namespace hnbsec::segw
