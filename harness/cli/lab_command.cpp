@@ -7,6 +7,7 @@
 #include "fixtures/pki/manifest.h"
 #include "harness/cli/profile_loading.h"
 #include "harness/cli/timestamp.h"
+#include "harness/dut/make_dut_adapter.h"
 #include "harness/lab/lab_services.h"
 
 namespace hnbsec::cli {
@@ -20,7 +21,48 @@ struct LabUpOptions {
     std::string run_id;
     long ntp_offset = 0;
     long esp_rekey_after = 0;
+    std::string dut = "none";  // none | profile | emulated | strongswan | external
+    std::vector<std::string> defects;
+    std::string dut_dir;
 };
+
+constexpr std::chrono::seconds kDutReadyTimeout{90};
+
+std::optional<profile::DutKind> dut_kind(const std::string& name, const profile::Profile& profile) {
+    if (name == "profile") return profile.dut.kind;
+    if (name == "emulated") return profile::DutKind::kEmulated;
+    if (name == "strongswan") return profile::DutKind::kStrongswan;
+    if (name == "external") return profile::DutKind::kExternal;
+    return std::nullopt;
+}
+
+// Starts the DUT the options name inside the running lab and waits (bounded) until it is
+// in service where the adapter can tell. Null when no DUT was asked for.
+Result<std::unique_ptr<dut::DutAdapter>> start_dut(const LabUpOptions& options, profile::Profile profile,
+                                                   const pki::Manifest& manifest, const net::NetworkPlan& plan) {
+    if (options.dut == "none") return std::unique_ptr<dut::DutAdapter>();
+    const auto kind = dut_kind(options.dut, profile);
+    if (!kind) return Error("unknown --dut '" + options.dut + "' (none, profile, emulated, strongswan, external)");
+    profile.dut.kind = *kind;
+    dut::DutContext context;
+    context.manifest = &manifest;
+    context.plan = &plan;
+    context.run_dir = options.dut_dir.empty()
+                          ? std::filesystem::path("hnbsec-out/runs") / plan.run_id.text() / "dut"
+                          : std::filesystem::path(options.dut_dir);
+    context.defects = options.defects;
+    HNBSEC_TRY(auto adapter, dut::make_dut_adapter(profile, context));
+    HNBSEC_TRY(auto started, adapter->start());
+    std::cout << timestamp() << " dut: " << adapter->kind() << " " << dut::to_string(started.outcome) << ": "
+              << started.detail << std::endl;
+    for (const auto& file : adapter->evidence()) {
+        std::cout << timestamp() << " dut: evidence " << file.label << " " << file.path.string() << std::endl;
+    }
+    HNBSEC_TRY(auto ready, adapter->wait_ready(kDutReadyTimeout));
+    std::cout << timestamp() << " dut: ready " << dut::to_string(ready.outcome) << ": " << ready.detail
+              << std::endl;
+    return adapter;
+}
 
 int run_lab_up(const LabUpOptions& options) {
     const auto profile = load_profile_or_report(
@@ -62,12 +104,23 @@ int run_lab_up(const LabUpOptions& options) {
     }
     std::cout << (*lab)->describe();
     const auto& plan = (*lab)->plan();
+    auto dut = start_dut(options, *profile, *manifest, plan);
+    if (!dut.ok()) {
+        std::cerr << "hnbsec lab up: DUT: " << dut.error().message() << "\n";
+        (void)(*lab)->stop();
+        return kExitFailure;
+    }
     std::cout << timestamp() << " ready: run " << plan.run_id.text() << ", DUT namespace "
               << (plan.dut_ns.empty() ? "(none: external DUT)" : plan.dut_ns) << ", public namespace "
               << plan.public_ns << ", core namespace " << plan.core_ns << std::endl;
     int signal = 0;
     sigwait(&stop_signals, &signal);
     std::cout << timestamp() << " stopping (signal " << signal << ")" << std::endl;
+    if (*dut) {
+        if (auto stopped_dut = (*dut)->stop(); !stopped_dut.ok()) {
+            std::cerr << "hnbsec lab up: stopping the DUT: " << stopped_dut.error().message() << "\n";
+        }
+    }
     auto stopped = (*lab)->stop();
     if (!stopped.ok()) {
         std::cerr << "hnbsec lab up: teardown: " << stopped.error().message() << "\n";
@@ -102,6 +155,14 @@ void register_lab_command(CLI::App& app, Action& action) {
                    "Soft lifetime of every Child SA in seconds: the SeGW rekeys it through CREATE_CHILD_SA "
                    "(hard lifetime: 3 times as long)")
         ->check(CLI::PositiveNumber);
+    up->add_option("--dut", options->dut,
+                   "Start a device under test in the DUT namespace once the lab is up: none (default), profile "
+                   "([dut] kind), emulated (hnbsec-henb), strongswan (charon as an H(e)NB), external")
+        ->check(CLI::IsMember({"none", "profile", "emulated", "strongswan", "external"}));
+    up->add_option("--defect", options->defects,
+                   "Emulated DUT: switch this defect on from boot (repeatable; hnbsec-henb --list-defects)");
+    up->add_option("--dut-dir", options->dut_dir,
+                   "The DUT's run folder: configs, logs (default: hnbsec-out/runs/<run ID>/dut)");
     up->add_option("--run-id", options->run_id,
                    "Run ID in the names of namespaces and links (default: random)");
     up->final_callback([&action, options] { action = [options] { return run_lab_up(*options); }; });

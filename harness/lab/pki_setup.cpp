@@ -1,5 +1,7 @@
 #include "harness/lab/pki_setup.h"
 
+#include <arpa/inet.h>
+
 #include <array>
 #include <cstdint>
 
@@ -33,6 +35,11 @@ pki::Flavour to_pki_flavour(profile::KeyFlavour flavour) {
     return flavour == profile::KeyFlavour::kP256 ? pki::Flavour::P256 : pki::Flavour::Rsa2048;
 }
 
+bool is_ip_literal(const std::string& host) {
+    std::array<unsigned char, sizeof(in6_addr)> buffer{};
+    return inet_pton(AF_INET, host.c_str(), buffer.data()) == 1 || inet_pton(AF_INET6, host.c_str(), buffer.data()) == 1;
+}
+
 pki::PkiOptions options_from_profile(const profile::Profile& p, const fs::path& dir) {
     pki::PkiOptions o;
     o.output_dir = dir;
@@ -41,6 +48,10 @@ pki::PkiOptions options_from_profile(const profile::Profile& p, const fs::path& 
     o.segw_fqdn = p.pixit.segw_fqdn;
     if (p.pixit.segw_address) o.segw_ip = p.pixit.segw_address->text;
     if (p.pixit.hems_initial_url) o.hems_fqdn = p.pixit.hems_initial_url->host;
+    // One H(e)MS certificate serves both listeners: the initial H(e)MS by name, the serving
+    // one inside the tunnel by the address of its URL (a device checks the URL's host).
+    if (p.pixit.hems_serving_url && is_ip_literal(p.pixit.hems_serving_url->host))
+        o.hems_ip = p.pixit.hems_serving_url->host;
     o.ocsp_url = p.pixit.ocsp_url ? p.pixit.ocsp_url->text : "";
     o.crl_url = p.pixit.crl_url ? p.pixit.crl_url->text : "";
     o.flavours.clear();

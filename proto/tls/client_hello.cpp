@@ -35,6 +35,9 @@ std::uint16_t ClientHello::highest_version() const {
 
 std::string ClientHello::summary() const {
     std::string out = version_name(highest_version()) + " (legacy " + version_name(legacy_version) + ")";
+    // Every version offered, not only the highest: a client that also offers TLS 1.0 looks
+    // like a TLS 1.3 client by its highest version alone.
+    if (!supported_versions.empty()) out += " versions " + hex_list(supported_versions);
     out += " suites " + hex_list(cipher_suites);
     out += " groups " + hex_list(supported_groups);
     out += " sigalgs " + hex_list(signature_algorithms);

@@ -1,0 +1,163 @@
+// The emulated H(e)NB, started by the emulated DUT adapter, boots against the whole lab
+// (issue 6, first "Must show"): IKE and CHILD SA up with the SeGW's certificate checked
+// through the stapled OCSP response, NTP through the tunnel, CWMP Inform answered by the
+// serving H(e)MS; every step is a harness event. HPM removal -> IKE DELETE and silence;
+// insertion -> a new IKE SA. Its device key sits on the token: pkcs11-tool shows it
+// sensitive and never extractable, and nothing in its run folder holds key material.
+//
+// One process (ONE_PROCESS): the PKI and token are made once.
+
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "harness/lab/emulated_lab_fixture.h"
+
+namespace hnbsec::lab::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr auto kBootTimeout = 60s;
+constexpr auto kStepTimeout = 20s;
+// How long the device must stay silent after HPM removal to call it silent: longer than
+// its NAT keepalive and retransmission intervals would leave a conformant gap.
+constexpr auto kSilenceWindow = 5s;
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Runs pkcs11-tool on a pseudo-terminal and types the PIN at its prompt: pkcs11-tool reads
+// a PIN only from argv (which every user can read in /proc) or from a terminal.
+std::string pkcs11_tool_private_objects(const fs::path& module, const std::string& token_label,
+                                        const fs::path& softhsm_conf, const std::string& pin) {
+    int master = -1;
+    const pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+    if (pid < 0) return "forkpty failed";
+    if (pid == 0) {
+        setenv("SOFTHSM2_CONF", softhsm_conf.c_str(), 1);
+        execlp("pkcs11-tool", "pkcs11-tool", "--module", module.c_str(), "--token-label", token_label.c_str(),
+               "--login", "--list-objects", "--type", "privkey", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    std::string output;
+    bool pin_sent = false;
+    std::array<char, 4096> buffer{};
+    while (true) {
+        const ssize_t n = read(master, buffer.data(), buffer.size());
+        if (n <= 0) break;  // EIO once the child has exited
+        output.append(buffer.data(), static_cast<std::size_t>(n));
+        if (!pin_sent && output.find("PIN:") != std::string::npos) {
+            const std::string line = pin + "\n";
+            if (write(master, line.data(), line.size()) != static_cast<ssize_t>(line.size())) break;
+            pin_sent = true;
+        }
+    }
+    close(master);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return output;
+}
+
+class EmulatedBootTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir_ = new fs::path(fs::temp_directory_path() / ("hnbsec-emulated-boot-" + std::to_string(getpid())));
+        fs::create_directories(*dir_);
+        auto material = make_lab_material(*dir_ / "material");
+        ASSERT_TRUE(material.ok()) << material.error().message();
+        material_ = new LabMaterial(std::move(material).value());
+    }
+    static void TearDownTestSuite() {
+        delete material_;
+        material_ = nullptr;
+        if (dir_ != nullptr) fs::remove_all(*dir_);
+        delete dir_;
+        dir_ = nullptr;
+    }
+
+    static fs::path* dir_;
+    static LabMaterial* material_;
+};
+
+fs::path* EmulatedBootTest::dir_ = nullptr;
+LabMaterial* EmulatedBootTest::material_ = nullptr;
+
+TEST_F(EmulatedBootTest, FullBootHpmRemovalAndReinsertionAreHarnessEvents) {
+    ASSERT_NE(material_, nullptr);
+    auto started = EmulatedLab::start(*material_, LabOptions{}, *dir_ / "run-boot");
+    ASSERT_TRUE(started.ok()) << started.error().message();
+    auto& lab = **started;
+    auto& timeline = lab.timeline();
+
+    // Boot: every step is an event of the role that saw it.
+    ASSERT_TRUE(timeline.wait_for(0, is_ocsp_staple_sent, kBootTimeout)) << lab.console_log();
+    ASSERT_TRUE(timeline.wait_for(0, is_ike_established, kStepTimeout)) << lab.console_log();
+    ASSERT_TRUE(timeline.wait_for(0, is_child_sa_up, kStepTimeout)) << lab.console_log();
+    ASSERT_TRUE(timeline.wait_for(0, is_ntp_answered_inside_tunnel, kStepTimeout)) << lab.console_log();
+    ASSERT_TRUE(timeline.wait_for(0, is_inform_received, kStepTimeout)) << lab.console_log();
+    ASSERT_TRUE(timeline.wait_for(0, is_cwmp_session_end, kStepTimeout)) << lab.console_log();
+    auto ready = lab.dut().wait_ready(kStepTimeout);
+    ASSERT_TRUE(ready.ok()) << ready.error().message();
+    EXPECT_EQ(ready->outcome, dut::ActionOutcome::kDone) << ready->detail;
+
+    // HPM removed: the device deletes its IKE SA, then says nothing at all.
+    const auto before_removal = timeline.mark();
+    auto removed = lab.dut().hpm_remove();
+    ASSERT_TRUE(removed.ok()) << removed.error().message();
+    std::size_t delete_position = 0;
+    ASSERT_TRUE(timeline.wait_for(before_removal, is_ike_delete_from_device, kStepTimeout, &delete_position))
+        << lab.console_log();
+    // The DELETE exchange itself ends with the device's answer or our answer to it; from
+    // then on nothing may come from the device for the whole window.
+    const auto after_delete = timeline.mark();
+    const auto spoke = timeline.wait_for(after_delete, is_from_device, kSilenceWindow);
+    EXPECT_FALSE(spoke.has_value()) << "the device sent " << (spoke ? to_string(spoke->event) : "")
+                                    << " after HPM removal";
+
+    // HPM inserted: a new IKE SA.
+    const auto before_insertion = timeline.mark();
+    auto inserted = lab.dut().hpm_insert();
+    ASSERT_TRUE(inserted.ok()) << inserted.error().message();
+    EXPECT_TRUE(timeline.wait_for(before_insertion, is_ike_established, kBootTimeout)) << lab.console_log();
+    EXPECT_TRUE(timeline.wait_for(before_insertion, is_child_sa_up, kStepTimeout)) << lab.console_log();
+
+    // The device key is on the token, sensitive and never extractable.
+    const auto& profile = material_->profile;
+    const auto softhsm_dir = *profile.hsm.softhsm_dir;
+    const auto pin = read_file(softhsm_dir / "user.pin");
+    ASSERT_FALSE(pin.empty());
+    const auto listing = pkcs11_tool_private_objects(profile.hsm.module, profile.hsm.token_label,
+                                                     softhsm_dir / "softhsm2.conf",
+                                                     pin.substr(0, pin.find_last_not_of("\r\n") + 1));
+    EXPECT_NE(listing.find("label:      device"), std::string::npos) << listing;
+    EXPECT_NE(listing.find("sensitive"), std::string::npos) << listing;
+    EXPECT_NE(listing.find("never extractable"), std::string::npos) << listing;
+
+    // Nothing in the emulator's folder holds key material.
+    for (const auto& entry : fs::recursive_directory_iterator(lab.dut().files().run_dir)) {
+        if (!entry.is_regular_file()) continue;
+        const auto text = read_file(entry.path());
+        EXPECT_EQ(text.find("PRIVATE KEY"), std::string::npos) << entry.path();
+        EXPECT_EQ(text.find(pin.substr(0, pin.find_last_not_of("\r\n") + 1)), std::string::npos)
+            << "the token PIN appears in " << entry.path();
+    }
+
+    auto stopped = lab.stop();
+    EXPECT_TRUE(stopped.ok()) << stopped.error().message();
+}
+
+}  // namespace
+}  // namespace hnbsec::lab::testing

@@ -1,0 +1,408 @@
+// Each defect of the emulated H(e)NB changes the wire behaviour it names (issue 6, "Must
+// show"): the emulator boots against the whole lab with one defect switched on, and the test
+// shows what the harness saw change — in the IKE messages the SeGW decoded, in what the
+// H(e)MS saw of the TLS handshake, in packets captured in clear on the backhaul, or in
+// whether the device accepted a broken SeGW certificate. Where the change is "accepts what
+// it must refuse", the same lab is run with the clean emulator too, which must refuse.
+//
+// One process (ONE_PROCESS): the PKI and token are made once.
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "emulator/defects/defect.h"
+#include "harness/lab/emulated_lab_fixture.h"
+#include "pcap/capture/live_capture.h"
+
+namespace hnbsec::lab::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr auto kBootTimeout = 60s;
+constexpr auto kStepTimeout = 20s;
+
+// ---- what the SeGW saw ---------------------------------------------------------------------
+
+template <typename T>
+const T* ike_detail(const LabEvent& event) {
+    const auto* segw = std::get_if<segw::SegwEvent>(&event.detail);
+    const auto* ike_event = segw != nullptr ? std::get_if<ike::Event>(segw) : nullptr;
+    return ike_event != nullptr ? std::get_if<T>(ike_event) : nullptr;
+}
+
+// The device's first request of `exchange`, as the SeGW decoded it.
+std::optional<ike::Message> device_request(LabTimeline& timeline, ike::ExchangeType exchange) {
+    auto found = timeline.wait_for(
+        0,
+        [exchange](const LabEvent& e) {
+            const auto* m = ike_detail<ike::MessageReceived>(e);
+            return m != nullptr && m->is_request && m->exchange == exchange;
+        },
+        kBootTimeout);
+    if (!found) return std::nullopt;
+    return ike_detail<ike::MessageReceived>(found->event)->message;
+}
+
+template <typename Body>
+std::vector<Body> bodies(const ike::Message& message, ike::PayloadType type) {
+    std::vector<Body> out;
+    for (const auto& p : message.payloads) {
+        if (p.type == type) {
+            if (const auto* body = p.as<Body>()) out.push_back(*body);
+        }
+    }
+    return out;
+}
+
+bool has_certreq(const ike::Message& m, ike::CertEncoding encoding) {
+    const auto reqs = bodies<ike::CertReq>(m, ike::PayloadType::kCertReq);
+    return std::any_of(reqs.begin(), reqs.end(), [encoding](const auto& r) { return r.encoding == encoding; });
+}
+
+bool has_notify(const ike::Message& m, ike::NotifyType type) {
+    const auto notes = bodies<ike::Notify>(m, ike::PayloadType::kNotify);
+    return std::any_of(notes.begin(), notes.end(), [type](const auto& n) { return n.type == type; });
+}
+
+const ike::Proposal* first_proposal(const ike::Message& m) {
+    for (const auto& p : m.payloads) {
+        if (const auto* sa = p.as<ike::Sa>(); sa != nullptr && !sa->proposals.empty()) return &sa->proposals.front();
+    }
+    return nullptr;
+}
+
+bool proposal_has(const ike::Proposal& p, ike::TransformType type, std::uint16_t id) {
+    return std::any_of(p.transforms.begin(), p.transforms.end(),
+                       [&](const auto& t) { return t.type == type && t.id == id; });
+}
+
+bool proposal_has_type(const ike::Proposal& p, ike::TransformType type) {
+    return std::any_of(p.transforms.begin(), p.transforms.end(), [&](const auto& t) { return t.type == type; });
+}
+
+std::string idi_text(const ike::Message& m) {
+    const auto ids = bodies<ike::Id>(m, ike::PayloadType::kIdi);
+    return ids.empty() ? std::string() : std::string(ids.front().data.begin(), ids.front().data.end());
+}
+
+bool is_auth_failed_notify_from_device(const LabEvent& e) {
+    const auto* n = ike_detail<ike::NotifyReceived>(e);
+    return n != nullptr && n->type == ike::NotifyType::kAuthenticationFailed;
+}
+
+bool is_client_hello(const LabEvent& e) {
+    const auto* h = std::get_if<hems::HemsEvent>(&e.detail);
+    return h != nullptr && h->kind == hems::EventKind::kClientHello;
+}
+
+bool is_client_certificate(const LabEvent& e) {
+    const auto* h = std::get_if<hems::HemsEvent>(&e.detail);
+    return h != nullptr && h->kind == hems::EventKind::kClientCertificate;
+}
+
+bool is_tls_failure(const LabEvent& e) {
+    const auto* h = std::get_if<hems::HemsEvent>(&e.detail);
+    return h != nullptr && h->kind == hems::EventKind::kTlsFailure;
+}
+
+// ---- fixture ---------------------------------------------------------------------------------
+
+class EmulatedDefectsTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir_ = new fs::path(fs::temp_directory_path() / ("hnbsec-emulated-defects-" + std::to_string(getpid())));
+        fs::create_directories(*dir_);
+        auto material = make_lab_material(*dir_ / "material");
+        ASSERT_TRUE(material.ok()) << material.error().message();
+        material_ = new LabMaterial(std::move(material).value());
+    }
+    static void TearDownTestSuite() {
+        delete material_;
+        material_ = nullptr;
+        if (dir_ != nullptr) fs::remove_all(*dir_);
+        delete dir_;
+        dir_ = nullptr;
+    }
+
+    // A lab with the emulator booting, `defects` on from boot.
+    std::unique_ptr<EmulatedLab> boot(const std::vector<std::string>& defects, LabOptions options = {}) {
+        const auto name = std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+                          std::to_string(runs_++);
+        auto lab = EmulatedLab::start(*material_, options, *dir_ / name, defects);
+        EXPECT_TRUE(lab.ok()) << lab.error().message();
+        return lab.ok() ? std::move(lab).value() : nullptr;
+    }
+
+    // Whether the device, against a SeGW presenting `certificate`, brings its tunnel into
+    // use (NTP answered inside ESP) or refuses the SeGW (AUTHENTICATION_FAILED notify).
+    // Returns "tunnel used", "refused", or what happened instead.
+    std::string segw_certificate_outcome(const std::string& certificate, const std::vector<std::string>& defects) {
+        LabOptions options;
+        options.segw_certificate = certificate;
+        auto lab = boot(defects, options);
+        if (!lab) return "lab did not start";
+        const auto found = lab->timeline().wait_for(
+            0, [](const LabEvent& e) { return is_ntp_answered_inside_tunnel(e) || is_auth_failed_notify_from_device(e); },
+            kBootTimeout);
+        if (!found) return "neither within the timeout:\n" + lab->console_log();
+        return is_ntp_answered_inside_tunnel(found->event) ? "tunnel used" : "refused";
+    }
+
+    static fs::path* dir_;
+    static LabMaterial* material_;
+    int runs_ = 0;
+};
+
+fs::path* EmulatedDefectsTest::dir_ = nullptr;
+LabMaterial* EmulatedDefectsTest::material_ = nullptr;
+
+// ---- IKE message contents: the clean boot against the defect's boot --------------------------
+
+TEST_F(EmulatedDefectsTest, CleanBootBaseline) {
+    auto lab = boot({});
+    ASSERT_TRUE(lab);
+    const auto init = device_request(lab->timeline(), ike::ExchangeType::kIkeSaInit);
+    const auto auth = device_request(lab->timeline(), ike::ExchangeType::kIkeAuth);
+    ASSERT_TRUE(init && auth) << lab->console_log();
+    EXPECT_TRUE(has_notify(*init, ike::NotifyType::kNatDetectionSourceIp));
+    EXPECT_TRUE(has_certreq(*init, ike::CertEncoding::kX509Signature) ||
+                has_certreq(*auth, ike::CertEncoding::kX509Signature));
+    EXPECT_TRUE(has_certreq(*auth, ike::CertEncoding::kOcspContent));
+    EXPECT_FALSE(bodies<ike::Cp>(*auth, ike::PayloadType::kCp).empty());
+    EXPECT_FALSE(has_notify(*auth, ike::NotifyType::kUseTransportMode));
+    EXPECT_EQ(idi_text(*auth), material_->profile.dut.identity);
+    const auto* ike_proposal = first_proposal(*init);
+    ASSERT_NE(ike_proposal, nullptr);
+    EXPECT_FALSE(proposal_has(*ike_proposal, ike::TransformType::kEncr, static_cast<std::uint16_t>(ike::EncrId::k3Des)));
+    EXPECT_TRUE(lab->timeline().wait_for(0, is_inform_received, kBootTimeout)) << lab->console_log();
+    const auto hello = lab->timeline().wait_for(0, is_client_hello, kStepTimeout);
+    ASSERT_TRUE(hello);
+    EXPECT_EQ(std::get<hems::HemsEvent>(hello->event.detail).detail.find("0301"), std::string::npos);
+    EXPECT_TRUE(lab->timeline().wait_for(0, is_client_certificate, kStepTimeout));
+}
+
+TEST_F(EmulatedDefectsTest, WeakIkeProposalOffers3DesMd5Modp1024First) {
+    auto lab = boot({"weak-ike-proposal"});
+    ASSERT_TRUE(lab);
+    const auto init = device_request(lab->timeline(), ike::ExchangeType::kIkeSaInit);
+    ASSERT_TRUE(init) << lab->console_log();
+    const auto* p = first_proposal(*init);
+    ASSERT_NE(p, nullptr);
+    EXPECT_TRUE(proposal_has(*p, ike::TransformType::kEncr, static_cast<std::uint16_t>(ike::EncrId::k3Des)));
+    EXPECT_TRUE(proposal_has(*p, ike::TransformType::kDh, static_cast<std::uint16_t>(ike::DhGroup::kModp1024)));
+}
+
+TEST_F(EmulatedDefectsTest, NoNatDetectionDropsTheNatDNotifies) {
+    auto lab = boot({"no-nat-detection"});
+    ASSERT_TRUE(lab);
+    const auto init = device_request(lab->timeline(), ike::ExchangeType::kIkeSaInit);
+    ASSERT_TRUE(init) << lab->console_log();
+    EXPECT_FALSE(has_notify(*init, ike::NotifyType::kNatDetectionSourceIp));
+    EXPECT_FALSE(has_notify(*init, ike::NotifyType::kNatDetectionDestinationIp));
+}
+
+TEST_F(EmulatedDefectsTest, NoTrustAnchorCertreq) {
+    auto lab = boot({"no-trust-anchor-certreq"});
+    ASSERT_TRUE(lab);
+    const auto init = device_request(lab->timeline(), ike::ExchangeType::kIkeSaInit);
+    const auto auth = device_request(lab->timeline(), ike::ExchangeType::kIkeAuth);
+    ASSERT_TRUE(init && auth) << lab->console_log();
+    EXPECT_FALSE(has_certreq(*init, ike::CertEncoding::kX509Signature));
+    EXPECT_FALSE(has_certreq(*auth, ike::CertEncoding::kX509Signature));
+}
+
+TEST_F(EmulatedDefectsTest, NoOcspCertreq) {
+    auto lab = boot({"no-ocsp-certreq"});
+    ASSERT_TRUE(lab);
+    const auto auth = device_request(lab->timeline(), ike::ExchangeType::kIkeAuth);
+    ASSERT_TRUE(auth) << lab->console_log();
+    EXPECT_FALSE(has_certreq(*auth, ike::CertEncoding::kOcspContent));
+    EXPECT_FALSE(lab->timeline().wait_for(0, is_ocsp_staple_sent, 2s));
+}
+
+TEST_F(EmulatedDefectsTest, WrongIdiIsRefusedByTheSegw) {
+    auto lab = boot({"wrong-idi"});
+    ASSERT_TRUE(lab);
+    const auto auth = device_request(lab->timeline(), ike::ExchangeType::kIkeAuth);
+    ASSERT_TRUE(auth) << lab->console_log();
+    EXPECT_NE(idi_text(*auth), material_->profile.dut.identity);
+    const auto result = lab->timeline().wait_for(
+        0, [](const LabEvent& e) { return ike_detail<ike::AuthResult>(e) != nullptr; }, kStepTimeout);
+    ASSERT_TRUE(result);
+    EXPECT_FALSE(ike_detail<ike::AuthResult>(result->event)->ok);
+}
+
+TEST_F(EmulatedDefectsTest, EspNullIntegrityOfferedFirst) {
+    auto lab = boot({"esp-null-integrity"});
+    ASSERT_TRUE(lab);
+    const auto auth = device_request(lab->timeline(), ike::ExchangeType::kIkeAuth);
+    ASSERT_TRUE(auth) << lab->console_log();
+    const auto* p = first_proposal(*auth);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->protocol, ike::ProtocolId::kEsp);
+    EXPECT_TRUE(proposal_has(*p, ike::TransformType::kEncr, static_cast<std::uint16_t>(ike::EncrId::kAesCbc)));
+    EXPECT_FALSE(proposal_has_type(*p, ike::TransformType::kInteg));
+}
+
+TEST_F(EmulatedDefectsTest, NoCpRequest) {
+    auto lab = boot({"no-cp-request"});
+    ASSERT_TRUE(lab);
+    const auto auth = device_request(lab->timeline(), ike::ExchangeType::kIkeAuth);
+    ASSERT_TRUE(auth) << lab->console_log();
+    EXPECT_TRUE(bodies<ike::Cp>(*auth, ike::PayloadType::kCp).empty());
+}
+
+TEST_F(EmulatedDefectsTest, RequestTransportMode) {
+    auto lab = boot({"request-transport-mode"});
+    ASSERT_TRUE(lab);
+    const auto auth = device_request(lab->timeline(), ike::ExchangeType::kIkeAuth);
+    ASSERT_TRUE(auth) << lab->console_log();
+    EXPECT_TRUE(has_notify(*auth, ike::NotifyType::kUseTransportMode));
+}
+
+// ---- broken SeGW certificates: the clean device refuses, the defect accepts ------------------
+
+TEST_F(EmulatedDefectsTest, AcceptUntrustedSegwCert) {
+    EXPECT_EQ(segw_certificate_outcome("segw-untrusted", {}), "refused");
+    EXPECT_EQ(segw_certificate_outcome("segw-untrusted", {"accept-untrusted-segw-cert"}), "tunnel used");
+}
+
+TEST_F(EmulatedDefectsTest, AcceptExpiredSegwCert) {
+    EXPECT_EQ(segw_certificate_outcome("segw-expired", {}), "refused");
+    EXPECT_EQ(segw_certificate_outcome("segw-expired", {"accept-expired-segw-cert"}), "tunnel used");
+}
+
+TEST_F(EmulatedDefectsTest, SkipSegwIdentityCheck) {
+    EXPECT_EQ(segw_certificate_outcome("segw-wrong-san", {}), "refused");
+    EXPECT_EQ(segw_certificate_outcome("segw-wrong-san", {"skip-segw-identity-check"}), "tunnel used");
+}
+
+TEST_F(EmulatedDefectsTest, IgnoreOcspRevoked) {
+    EXPECT_EQ(segw_certificate_outcome("segw-revoked", {}), "refused");
+    EXPECT_EQ(segw_certificate_outcome("segw-revoked", {"ignore-ocsp-revoked"}), "tunnel used");
+}
+
+// ---- the H(e)MS link --------------------------------------------------------------------------
+
+TEST_F(EmulatedDefectsTest, AcceptTls10OffersTls10And11) {
+    auto lab = boot({"accept-tls10"});
+    ASSERT_TRUE(lab);
+    const auto hello = lab->timeline().wait_for(0, is_client_hello, kBootTimeout);
+    ASSERT_TRUE(hello) << lab->console_log();
+    const auto& detail = std::get<hems::HemsEvent>(hello->event.detail).detail;
+    EXPECT_NE(detail.find("0301"), std::string::npos) << detail;
+    EXPECT_NE(detail.find("0302"), std::string::npos) << detail;
+}
+
+TEST_F(EmulatedDefectsTest, NoTlsClientCert) {
+    auto lab = boot({"no-tls-client-cert"});
+    ASSERT_TRUE(lab);
+    EXPECT_TRUE(lab->timeline().wait_for(0, is_tls_failure, kBootTimeout)) << lab->console_log();
+    EXPECT_FALSE(lab->timeline().wait_for(0, is_inform_received, 1s));
+}
+
+TEST_F(EmulatedDefectsTest, CwmpPlainHttp) {
+    auto lab = boot({"cwmp-plain-http"});
+    ASSERT_TRUE(lab);
+    ASSERT_TRUE(lab->timeline().wait_for(0, is_ntp_answered_inside_tunnel, kBootTimeout)) << lab->console_log();
+    EXPECT_TRUE(lab->timeline().wait_for(0, is_tls_failure, kStepTimeout)) << lab->console_log();
+    EXPECT_FALSE(lab->timeline().wait_for(0, is_client_hello, 1s));
+}
+
+// ---- HPM and TrE ------------------------------------------------------------------------------
+
+TEST_F(EmulatedDefectsTest, IgnoreHpmRemovalKeepsTheIkeSa) {
+    auto lab = boot({"ignore-hpm-removal"});
+    ASSERT_TRUE(lab);
+    auto ready = lab->dut().wait_ready(kBootTimeout);
+    ASSERT_TRUE(ready.ok() && ready->outcome == dut::ActionOutcome::kDone) << lab->console_log();
+    const auto mark = lab->timeline().mark();
+    ASSERT_TRUE(lab->dut().hpm_remove().ok());
+    // The clean device deletes within a second (emulated_boot_test); this one says nothing.
+    EXPECT_FALSE(lab->timeline().wait_for(mark, is_ike_delete_from_device, 5s)) << lab->console_log();
+}
+
+TEST_F(EmulatedDefectsTest, IgnoreIntegrityFailureConnectsWithATamperedImage) {
+    for (const bool defect : {false, true}) {
+        auto lab = boot(defect ? std::vector<std::string>{"ignore-integrity-failure"} : std::vector<std::string>{});
+        ASSERT_TRUE(lab);
+        auto ready = lab->dut().wait_ready(kBootTimeout);
+        ASSERT_TRUE(ready.ok() && ready->outcome == dut::ActionOutcome::kDone) << lab->console_log();
+        const auto mark = lab->timeline().mark();
+        auto tampered = lab->dut().load_tampered_image();
+        ASSERT_TRUE(tampered.ok()) << tampered.error().message();
+        const bool connected = lab->timeline().wait_for(mark, is_ike_established, defect ? kBootTimeout : 5s).has_value();
+        EXPECT_EQ(connected, defect) << lab->console_log();
+    }
+}
+
+// ---- traffic in clear on the backhaul ---------------------------------------------------------
+
+// Captures, on the public end of the backhaul, what `filter` matches while the device boots
+// with `defects`; returns the packets captured when `until` became true, then at the end.
+struct ClearCount {
+    std::uint64_t at_event = 0;
+    std::uint64_t total = 0;
+};
+
+class EmulatedLeakTest : public EmulatedDefectsTest {
+protected:
+    ClearCount clear_packets(const std::vector<std::string>& defects, const std::string& filter,
+                             const LabTimeline::Predicate& until, const LabTimeline::Predicate& end) {
+        auto lab = boot(defects);
+        if (!lab) return {};
+        const auto& plan = lab->services().plan();
+        pcap::LiveCaptureOptions options;
+        options.interface = plan.public_link;
+        options.netns = plan.public_ns;
+        options.filter = filter;
+        options.output = lab->dut().files().run_dir / "backhaul.pcapng";
+        auto capture = pcap::LiveCapture::start(options);
+        EXPECT_TRUE(capture.ok()) << capture.error().message();
+        if (!capture.ok()) return {};
+        ClearCount count;
+        EXPECT_TRUE(lab->timeline().wait_for(0, until, kBootTimeout)) << lab->console_log();
+        count.at_event = (*capture)->packets_written();
+        EXPECT_TRUE(lab->timeline().wait_for(0, end, kBootTimeout)) << lab->console_log();
+        auto stats = (*capture)->stop();
+        EXPECT_TRUE(stats.ok());
+        count.total = stats.ok() ? stats->packets_written : 0;
+        return count;
+    }
+};
+
+constexpr const char* kClearNtp = "udp dst port 123";
+constexpr const char* kClearCwmp = "tcp dst port 7547";
+
+TEST_F(EmulatedLeakTest, NtpOutsideTunnel) {
+    const auto clean = clear_packets({}, kClearNtp, is_ike_established, is_inform_received);
+    EXPECT_EQ(clean.total, 0U);
+    const auto leaky =
+        clear_packets({"ntp-outside-tunnel"}, kClearNtp, is_ike_established, [](const LabEvent& e) {
+            return is_inform_received(e) || is_tls_failure(e);
+        });
+    EXPECT_EQ(leaky.at_event, 0U) << "NTP in clear before IKE is another defect";
+    EXPECT_GT(leaky.total, 0U);
+}
+
+TEST_F(EmulatedLeakTest, TrafficBeforeAuth) {
+    const auto leaky = clear_packets({"traffic-before-auth"}, kClearNtp, is_ike_established, is_inform_received);
+    EXPECT_GT(leaky.at_event, 0U);
+}
+
+TEST_F(EmulatedLeakTest, CwmpOutsideTunnel) {
+    const auto clean = clear_packets({}, kClearCwmp, is_ike_established, is_inform_received);
+    EXPECT_EQ(clean.total, 0U);
+    const auto leaky = clear_packets({"cwmp-outside-tunnel"}, kClearCwmp, is_ntp_answered_inside_tunnel,
+                                     [](const LabEvent&) { return false; });
+    EXPECT_GT(leaky.total, 0U);
+}
+
+}  // namespace
+}  // namespace hnbsec::lab::testing

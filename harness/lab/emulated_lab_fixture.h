@@ -1,0 +1,66 @@
+#pragma once
+// Test support: a whole lab (harness/lab LabServices) with the emulated H(e)NB (harness/dut
+// EmulatedDut) in its DUT namespace, built in a temporary folder from the shipped emulated
+// profile: its own PKI and SoftHSM2 token, its own run ID, every role's events on one
+// timeline. Used by the integration tests that prove the emulator boots against the
+// harness and that each defect changes the wire.
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "fixtures/pki/manifest.h"
+#include "harness/dut/emulated_dut.h"
+#include "harness/lab/lab_services.h"
+#include "harness/profile/profile.h"
+#include "harness/timeline/timeline.h"
+
+namespace hnbsec::lab::testing {
+
+using LabTimeline = timeline::Timeline<LabEvent>;
+
+// The PKI and token, made once per process (the slow part: keys on the token).
+struct LabMaterial {
+    std::filesystem::path dir;
+    profile::Profile profile;
+    pki::Manifest manifest;
+};
+Result<LabMaterial> make_lab_material(const std::filesystem::path& dir);
+
+class EmulatedLab {
+public:
+    // Starts the lab roles and the emulator (not waiting for its boot).
+    static Result<std::unique_ptr<EmulatedLab>> start(const LabMaterial& material, const LabOptions& options,
+                                                      const std::filesystem::path& run_dir,
+                                                      const std::vector<std::string>& defects = {});
+    ~EmulatedLab();
+
+    LabTimeline& timeline() { return timeline_; }
+    dut::EmulatedDut& dut() { return *dut_; }
+    LabServices& services() { return *services_; }
+    // The emulator's console log so far (for failure messages).
+    std::string console_log() const;
+    Status stop();
+
+private:
+    EmulatedLab() = default;
+    LabTimeline timeline_;
+    std::unique_ptr<LabServices> services_;
+    std::unique_ptr<dut::EmulatedDut> dut_;
+};
+
+// Predicates over lab events.
+bool is_ike_established(const LabEvent& event);
+bool is_child_sa_up(const LabEvent& event);
+bool is_ocsp_staple_sent(const LabEvent& event);
+bool is_ike_delete_from_device(const LabEvent& event);
+bool is_ntp_answered_inside_tunnel(const LabEvent& event);
+bool is_inform_received(const LabEvent& event);
+bool is_cwmp_session_end(const LabEvent& event);
+// Anything the device sent to the SeGW: an IKE message or an ESP packet.
+bool is_from_device(const LabEvent& event);
+
+}  // namespace hnbsec::lab::testing
