@@ -7,6 +7,7 @@
 
 #include "harness/bench/esp_bench.h"
 #include "harness/bench/ike_bench.h"
+#include "harness/bench/pcap_bench.h"
 
 namespace hnbsec::cli {
 namespace {
@@ -77,6 +78,38 @@ void register_bench_esp(CLI::App& bench, Action& action) {
     esp->final_callback([&action, options] { action = [options] { return run_bench_esp(*options); }; });
 }
 
+struct BenchPcapOptions {
+    std::size_t packets = 200000;
+    std::string keep;
+};
+
+int run_bench_pcap(const BenchPcapOptions& options) {
+    bench::PcapBenchOptions bench_options;
+    bench_options.packets = options.packets;
+    bench_options.keep = options.keep;
+    auto result = bench::run_pcap_bench(bench_options);
+    if (!result.ok()) {
+        std::cerr << "hnbsec bench pcap: " << result.error().message() << "\n";
+        return kExitFailure;
+    }
+    std::cout << bench::pcap_bench_table(*result);
+    return kExitOk;
+}
+
+void register_bench_pcap(CLI::App& bench, Action& action) {
+    auto options = std::make_shared<BenchPcapOptions>();
+    auto* pcap = bench.add_subcommand(
+        "pcap",
+        "Generates a capture of real IKEv2 + ESP traffic with our own SAs (pcapng + Wireshark key tables), "
+        "then times `hnbsec pcap inspect` (decrypting), `tshark -r` with the same keys and a plain libpcap "
+        "read loop on it in the same run, and prints the ratios against the targets (needs tshark)");
+    pcap->add_option("--packets", options->packets, "Packets to generate (default 200000)")
+        ->check(CLI::Range(std::size_t{100}, std::size_t{50000000}));
+    pcap->add_option("--keep", options->keep,
+                     "Keep the capture as FILE (its key tables in FILE.keys/); by default it is removed");
+    pcap->final_callback([&action, options] { action = [options] { return run_bench_pcap(*options); }; });
+}
+
 }  // namespace
 
 void register_bench_command(CLI::App& app, Action& action) {
@@ -107,6 +140,7 @@ void register_bench_command(CLI::App& app, Action& action) {
         ->check(CLI::Range(1, 64));
     ike->final_callback([&action, options] { action = [options] { return run_bench_ike(*options); }; });
     register_bench_esp(*bench, action);
+    register_bench_pcap(*bench, action);
 }
 
 }  // namespace hnbsec::cli

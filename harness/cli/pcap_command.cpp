@@ -13,6 +13,7 @@
 #include "pcap/keys/wireshark_uat.h"
 #include "pcap/timeline/esp_sa_decryptor.h"
 #include "pcap/timeline/format.h"
+#include "pcap/timeline/inspect.h"
 #include "pcap/timeline/timeline.h"
 
 namespace hnbsec::cli {
@@ -60,29 +61,9 @@ int inspect(const InspectOptions& options) {
         std::cerr << "hnbsec pcap inspect: " << reader.error().message() << "\n";
         return kExitFailure;
     }
-    // Streamed output: a 200k-packet capture is never held in memory.
-    std::string out;
-    std::int64_t start = 0;
-    bool first = true;
-    bool comments_shown = false;
-    if (options.json) static_cast<void>(std::fputs("[", stdout));
-    auto status = pcap::build_timeline(*reader, timeline, [&](const pcap::TimelineRecord& record) {
-        if (first) start = record.time_ns;
-        if (options.json) {
-            out = (first ? "\n" : ",\n") + pcap::to_json(record).dump();
-        } else {
-            out.clear();
-            if (!comments_shown) {
-                for (const auto& c : reader->section_comments()) out += "# capture comment: " + c + "\n";
-                comments_shown = true;
-            }
-            out += pcap::to_text(record, start);
-            out += '\n';
-        }
-        first = false;
-        static_cast<void>(std::fwrite(out.data(), 1, out.size(), stdout));
-    });
-    if (options.json) static_cast<void>(std::fputs(first ? "]\n" : "\n]\n", stdout));
+    // Streamed output: a 200k-packet capture is never held in memory. The same code path
+    // is what `hnbsec bench pcap` times.
+    auto status = pcap::write_inspection(*reader, timeline, options.json, stdout);
     static_cast<void>(std::fflush(stdout));
     if (!status.ok()) {
         std::cerr << "hnbsec pcap inspect: " << status.error().message() << "\n";

@@ -41,6 +41,9 @@ struct Address {
     std::array<std::uint8_t, 16> bytes{};
 
     std::string to_string() const;
+    // The same text appended to `out` (IPv4 without printf: this runs for every line of
+    // `hnbsec pcap inspect`).
+    void append_to(std::string& out) const;
     bool operator==(const Address&) const = default;
     auto operator<=>(const Address&) const = default;
 };
@@ -101,7 +104,8 @@ struct NtpInfo {
 // every record completed by this segment.
 struct TlsInfo {
     std::vector<std::uint8_t> content_types;
-    std::vector<std::uint8_t> handshake_types;
+    std::vector<std::uint8_t> handshake_types;    // every handshake message completed, in order
+    std::vector<std::uint8_t> record_handshakes;  // per record (as content_types): how many of them
     std::uint16_t record_version = 0;
     std::uint16_t hello_version = 0;                // legacy_version of a Client/ServerHello
     std::vector<std::uint16_t> supported_versions;  // extension 43

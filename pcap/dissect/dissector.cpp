@@ -1,6 +1,8 @@
 #include "pcap/dissect/dissector.h"
 
+#include <deque>
 #include <string>
+#include <utility>
 
 #include "pcap/dissect/app_decode.h"
 #include "pcap/dissect/hex_text.h"
@@ -34,10 +36,14 @@ constexpr std::uint16_t kPortNtp = 123;
 
 struct Dissector::State {
     IkeDissector ike;
-    Ipv4Reassembly ipv4_fragments;
+    IpReassembly ip_fragments;
     TcpStreams tcp;
     EspDecryptor* esp = nullptr;
-    std::vector<std::uint8_t> reassembled;  // the last reassembled IPv4 payload
+    std::vector<std::uint8_t> reassembled;  // the last reassembled IP payload
+    // TLS handshake layer per flow direction, as many flows as TcpStreams keeps (oldest dropped).
+    std::deque<std::pair<TcpStreams::FlowKey, TlsHandshakeStream>> tls_flows;
+
+    TlsHandshakeStream& tls_flow(const TcpStreams::FlowKey& key);
 
     void link(LinkType type, Bytes frame, PacketDissection& d);
     void ether_payload(std::uint16_t ether_type, Bytes payload, PacketDissection& d);
@@ -50,6 +56,16 @@ struct Dissector::State {
     void esp_packet(Bytes packet, bool udp_encapsulated, PacketDissection& d);
     void stream(TcpStreams::FlowKey key, std::vector<std::uint8_t>& buffer, PacketDissection& d);
 };
+
+TlsHandshakeStream& Dissector::State::tls_flow(const TcpStreams::FlowKey& key) {
+    for (auto& [k, stream] : tls_flows) {
+        if (k == key) return stream;
+    }
+    constexpr std::size_t kMaxTlsFlows = 64;
+    if (tls_flows.size() >= kMaxTlsFlows) tls_flows.pop_front();
+    tls_flows.emplace_back(key, TlsHandshakeStream{});
+    return tls_flows.back().second;
+}
 
 void Dissector::State::link(LinkType type, Bytes frame, PacketDissection& d) {
     ByteReader r(frame);
@@ -169,14 +185,13 @@ void Dissector::State::ipv4(Bytes packet, PacketDissection& d) {
         const std::size_t offset = std::size_t{frag & 0x1fffU} * 8U;
         if (more || offset != 0) {
             d.layers.push_back(Layer::kIpFragment);
-            Ipv4Reassembly::Key key;
-            key.source = (std::uint32_t{src[0]} << 24) | (std::uint32_t{src[1]} << 16) |
-                         (std::uint32_t{src[2]} << 8) | src[3];
-            key.destination = (std::uint32_t{dst[0]} << 24) | (std::uint32_t{dst[1]} << 16) |
-                              (std::uint32_t{dst[2]} << 8) | dst[3];
+            IpReassembly::Key key;
+            key.version = 4;
+            key.source = d.source.bytes;
+            key.destination = d.destination.bytes;
             key.id = id;
             key.protocol = d.ip_protocol;
-            auto whole = ipv4_fragments.add(key, offset, more, payload);
+            auto whole = ip_fragments.add(key, offset, more, payload);
             if (!whole) {
                 d.summary = "IPv4 fragment id=" + std::to_string(id) + " offset=" + std::to_string(offset);
                 return Bytes{};
@@ -212,7 +227,7 @@ void Dissector::State::ipv6(Bytes packet, PacketDissection& d) {
         if (payload.size() > length) payload = payload.first(length);
         ByteReader p(payload);
         // Extension headers (RFC 8200 §4): hop-by-hop 0, routing 43, destination 60,
-        // fragment 44 (not reassembled), AH 51 (RFC 4302 §2.2: length in 4-octet units).
+        // fragment 44 (reassembled below), AH 51 (RFC 4302 §2.2: length in 4-octet units).
         for (int hops = 0; hops < 16; ++hops) {
             if (next == 0 || next == 43 || next == 60 || next == 51) {
                 HNBSEC_TRY(std::uint8_t after, p.u8("IPv6 extension Next Header"));
@@ -221,16 +236,30 @@ void Dissector::State::ipv6(Bytes packet, PacketDissection& d) {
                 HNBSEC_CHECK(p.skip(size - 2, "IPv6 extension header"));
                 next = after;
             } else if (next == 44) {
+                // Fragment header (RFC 8200 §4.5): the fragmentable part is reassembled
+                // and the header chain continues in it. The Next Header of the fragment
+                // that completes the packet is used (a well-formed sender repeats the first's).
                 HNBSEC_TRY(std::uint8_t after, p.u8("IPv6 Fragment Next Header"));
                 HNBSEC_CHECK(p.skip(1, "IPv6 Fragment Reserved"));
                 HNBSEC_TRY(std::uint16_t off, p.u16("IPv6 Fragment Offset"));
-                HNBSEC_CHECK(p.skip(4, "IPv6 Fragment Identification"));
+                HNBSEC_TRY(std::uint32_t id, p.u32("IPv6 Fragment Identification"));
                 next = after;
-                if ((off & 0xfff9U) != 0) {  // not an atomic fragment
+                if ((off & 0xfff9U) != 0) {  // not an atomic fragment (RFC 6946)
                     d.ip_protocol = next;
                     d.layers.push_back(Layer::kIpFragment);
-                    d.summary = "IPv6 fragment offset=" + std::to_string((off >> 3) * 8U);
-                    return Bytes{};
+                    IpReassembly::Key key;
+                    key.version = 6;
+                    key.source = d.source.bytes;
+                    key.destination = d.destination.bytes;
+                    key.id = id;
+                    const std::size_t offset = static_cast<std::size_t>(off >> 3U) * 8U;
+                    auto whole = ip_fragments.add(key, offset, (off & 1U) != 0, p.rest());
+                    if (!whole) {
+                        d.summary = "IPv6 fragment offset=" + std::to_string(offset);
+                        return Bytes{};
+                    }
+                    reassembled = std::move(*whole);
+                    p = ByteReader(reassembled);
                 }
             } else {
                 break;
@@ -244,7 +273,7 @@ void Dissector::State::ipv6(Bytes packet, PacketDissection& d) {
         d.error = payload.error().message();
         return;
     }
-    if (d.has(Layer::kIpFragment)) return;
+    if (d.has(Layer::kIpFragment) && payload->empty()) return;  // held for reassembly
     transport(d.ip_protocol, *payload, d);
 }
 
@@ -359,7 +388,7 @@ void Dissector::State::stream(TcpStreams::FlowKey key, std::vector<std::uint8_t>
             auto size = tls_record_size(rest);
             if (!size) break;
             if (!d.tls) d.tls.emplace();
-            auto status = decode_tls_record(rest.first(*size), *d.tls);
+            auto status = decode_tls_record(rest.first(*size), tls_flow(key), *d.tls);
             if (!status.ok() && d.error.empty()) d.error = status.error().message();
             used += *size;
         } else if (looks_like_http(rest)) {
@@ -434,18 +463,44 @@ void Dissector::set_esp_decryptor(EspDecryptor* decryptor) {
     state_->esp = decryptor;
 }
 
+namespace {
+
+// A fresh value that keeps the buffers worth keeping (layers, summary): every field is
+// reset by the assignment, so a field added later cannot leak from the previous packet.
+void reset_keeping_buffers(PacketDissection& d) {
+    auto layers = std::move(d.layers);
+    auto summary = std::move(d.summary);
+    layers.clear();
+    summary.clear();
+    d = PacketDissection{};
+    d.layers = std::move(layers);
+    d.summary = std::move(summary);
+}
+
+}  // namespace
+
 PacketDissection Dissector::dissect(LinkType link_type, std::span<const std::uint8_t> frame) {
     PacketDissection d;
-    state_->link(link_type, frame, d);
-    d.summary = summarize(d);
+    dissect_into(link_type, frame, d);
     return d;
 }
 
 PacketDissection Dissector::dissect_ip(std::span<const std::uint8_t> packet) {
     PacketDissection d;
-    state_->ip(packet, d);
-    d.summary = summarize(d);
+    dissect_ip_into(packet, d);
     return d;
+}
+
+void Dissector::dissect_into(LinkType link_type, std::span<const std::uint8_t> frame, PacketDissection& d) {
+    reset_keeping_buffers(d);
+    state_->link(link_type, frame, d);
+    set_summary(d);
+}
+
+void Dissector::dissect_ip_into(std::span<const std::uint8_t> packet, PacketDissection& d) {
+    reset_keeping_buffers(d);
+    state_->ip(packet, d);
+    set_summary(d);
 }
 
 }  // namespace hnbsec::pcap

@@ -33,6 +33,10 @@ public:
     PacketDissection dissect(LinkType link_type, std::span<const std::uint8_t> frame);
     // An IP packet without link layer (raw captures, ESP's inner packets).
     PacketDissection dissect_ip(std::span<const std::uint8_t> packet);
+    // The same into `d` (overwritten whole): a caller that reuses one value per stream, as
+    // the timeline does, keeps its buffers instead of allocating them per packet.
+    void dissect_into(LinkType link_type, std::span<const std::uint8_t> frame, PacketDissection& d);
+    void dissect_ip_into(std::span<const std::uint8_t> packet, PacketDissection& d);
 
 private:
     struct State;

@@ -168,6 +168,55 @@ TEST(Dissector, NtpAndIpv4Reassembly) {
     EXPECT_EQ(d2.summary, "NTP v4 client stratum 0");
 }
 
+// An IPv6 packet (2001:db8::2 -> 2001:db8::1) carrying one fragment (RFC 8200 §4.5).
+Bytes ipv6_fragment(const Bytes& data, std::size_t offset, bool more, std::uint32_t id, std::uint8_t next) {
+    const std::size_t length = 8 + data.size();
+    Bytes p = {0x60, 0, 0, 0, static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length),
+               44,   64};
+    for (std::uint8_t last : {2, 1}) {
+        p.insert(p.end(), {0x20, 0x01, 0x0d, 0xb8});
+        p.insert(p.end(), 11, 0);
+        p.push_back(last);
+    }
+    const auto off = static_cast<std::uint16_t>(offset | (more ? 1U : 0U));  // offset is a multiple of 8
+    p.insert(p.end(), {next, 0, static_cast<std::uint8_t>(off >> 8), static_cast<std::uint8_t>(off),
+                       static_cast<std::uint8_t>(id >> 24), static_cast<std::uint8_t>(id >> 16),
+                       static_cast<std::uint8_t>(id >> 8), static_cast<std::uint8_t>(id)});
+    p.insert(p.end(), data.begin(), data.end());
+    return p;
+}
+
+TEST(Dissector, Ipv6Reassembly) {
+    const Bytes datagram = udp(40000, 123, ntp_request());  // 56 octets
+    const Bytes first(datagram.begin(), datagram.begin() + 24);
+    const Bytes second(datagram.begin() + 24, datagram.end());
+    Dissector dissector;
+    // Out of order, with a fragment of another packet (other Identification) in between.
+    auto d1 = dissector.dissect(LinkType::kRaw, ipv6_fragment(second, 24, false, 7, 17));
+    EXPECT_TRUE(d1.has(Layer::kIpFragment));
+    EXPECT_EQ(d1.summary, "IPv6 fragment offset=24");
+    EXPECT_FALSE(d1.ntp);
+    auto other = dissector.dissect(LinkType::kRaw, ipv6_fragment(first, 0, true, 8, 17));
+    EXPECT_FALSE(other.ntp);
+    auto d2 = dissector.dissect(LinkType::kRaw, ipv6_fragment(first, 0, true, 7, 17));
+    ASSERT_TRUE(d2.ntp) << d2.error;
+    EXPECT_TRUE(d2.has(Layer::kIpFragment));
+    EXPECT_TRUE(d2.has(Layer::kUdp));
+    EXPECT_EQ(d2.ntp->mode, 3);
+    EXPECT_EQ(d2.ntp->transmit_timestamp, 0xe0e1e2e3e4e5e6e7ULL);
+    EXPECT_EQ(d2.source.to_string(), "2001:db8::2");
+    EXPECT_EQ(d2.destination_port, 123);
+    // An atomic fragment (offset 0, M=0; RFC 6946) is the packet itself.
+    auto atomic = dissector.dissect(LinkType::kRaw, ipv6_fragment(datagram, 0, false, 9, 17));
+    ASSERT_TRUE(atomic.ntp) << atomic.error;
+    // A truncated fragment header is an error, not a crash.
+    Bytes cut = ipv6_fragment(first, 0, true, 10, 17);
+    cut.resize(44);
+    cut[5] = 4;
+    auto bad = dissector.dissect(LinkType::kRaw, cut);
+    EXPECT_FALSE(bad.error.empty());
+}
+
 Bytes client_hello(std::string_view sni) {
     Bytes ext_sni = {0, 0};
     const auto name_len = static_cast<std::uint8_t>(sni.size());
@@ -217,6 +266,63 @@ TEST(Dissector, TlsClientHelloAcrossSegments) {
     // A retransmission of the second segment adds nothing.
     auto again = dissector.dissect(LinkType::kRaw, ipv4(6, tcp(40001, 443, 1021, 0x18, b)));
     EXPECT_FALSE(again.tls);
+}
+
+// A handshake record: `messages` (type, body) back to back.
+Bytes handshake_bytes(const std::vector<std::pair<std::uint8_t, Bytes>>& messages) {
+    Bytes out;
+    for (const auto& [type, body] : messages) {
+        out.insert(out.end(), {type, 0, static_cast<std::uint8_t>(body.size() >> 8),
+                               static_cast<std::uint8_t>(body.size())});
+        out.insert(out.end(), body.begin(), body.end());
+    }
+    return out;
+}
+
+Bytes tls_record(std::uint8_t type, const Bytes& fragment) {
+    Bytes r = {type, 3, 3, static_cast<std::uint8_t>(fragment.size() >> 8),
+               static_cast<std::uint8_t>(fragment.size())};
+    r.insert(r.end(), fragment.begin(), fragment.end());
+    return r;
+}
+
+// TLS 1.2 server flight (RFC 5246 §7.3): ServerHello + Certificate + ServerHelloDone in one
+// record, then the Certificate of a second connection split over two records, several
+// records in one segment, and the encrypted Finished after ChangeCipherSpec left opaque.
+TEST(Dissector, TlsHandshakeMessagesShareAndSpanRecords) {
+    Bytes server_hello = {3, 3};
+    server_hello.insert(server_hello.end(), 32, 0xbb);
+    server_hello.insert(server_hello.end(), {0, 0xc0, 0x2f, 0});  // no session id, suite, compression
+    const Bytes certificate(300, 0xcc);
+    const Bytes flight = handshake_bytes({{2, server_hello}, {11, certificate}, {14, {}}});
+    Dissector dissector;
+    auto syn = dissector.dissect(LinkType::kRaw, ipv4(6, tcp(443, 40001, 5000, 0x12, {}), 2, 1));
+    EXPECT_TRUE(syn.has(Layer::kTcp));
+    auto d1 =
+        dissector.dissect(LinkType::kRaw, ipv4(6, tcp(443, 40001, 5001, 0x18, tls_record(22, flight)), 2, 1));
+    ASSERT_TRUE(d1.tls) << d1.error;
+    EXPECT_EQ(d1.tls->handshake_types, (std::vector<std::uint8_t>{2, 11, 14}));
+    EXPECT_EQ(d1.tls->cipher_suites, (std::vector<std::uint16_t>{0xc02f}));
+    EXPECT_EQ(d1.summary, "TLS ServerHello Certificate ServerHelloDone");
+
+    // One Certificate message over two records, both in one segment with a CCS and the
+    // encrypted Finished (whose bytes must not be read as a handshake header).
+    const Bytes cert_message = handshake_bytes({{11, certificate}});
+    const Bytes part1(cert_message.begin(), cert_message.begin() + 100);
+    const Bytes part2(cert_message.begin() + 100, cert_message.end());
+    Bytes segment = tls_record(22, part1);
+    const Bytes second = tls_record(22, part2);
+    segment.insert(segment.end(), second.begin(), second.end());
+    const Bytes ccs = tls_record(20, {1});
+    segment.insert(segment.end(), ccs.begin(), ccs.end());
+    const Bytes finished = tls_record(22, Bytes(40, 0x99));
+    segment.insert(segment.end(), finished.begin(), finished.end());
+    auto d2 = dissector.dissect(LinkType::kRaw, ipv4(6, tcp(443, 40002, 9000, 0x18, segment), 2, 1));
+    ASSERT_TRUE(d2.tls) << d2.error;
+    EXPECT_TRUE(d2.error.empty()) << d2.error;
+    EXPECT_EQ(d2.tls->content_types, (std::vector<std::uint8_t>{22, 22, 20, 22}));
+    EXPECT_EQ(d2.tls->handshake_types, (std::vector<std::uint8_t>{11}));
+    EXPECT_EQ(d2.summary, "TLS Handshake Certificate ChangeCipherSpec Handshake");
 }
 
 TEST(Dissector, HttpCwmpAndOcsp) {

@@ -4,11 +4,11 @@
 
 namespace hnbsec::pcap {
 
-std::optional<std::vector<std::uint8_t>> Ipv4Reassembly::add(const Key& key, std::size_t offset,
-                                                             bool more_fragments,
-                                                             std::span<const std::uint8_t> payload) {
+std::optional<std::vector<std::uint8_t>> IpReassembly::add(const Key& key, std::size_t offset,
+                                                           bool more_fragments,
+                                                           std::span<const std::uint8_t> payload) {
     const std::size_t end = offset + payload.size();
-    if (end > 65535) return std::nullopt;  // RFC 791: Total Length is 16 bits
+    if (end > 65535) return std::nullopt;  // RFC 791 Total Length, RFC 8200 Payload Length: 16 bits
     auto it = std::find_if(pending_.begin(), pending_.end(), [&](const Datagram& d) { return d.key == key; });
     if (it == pending_.end()) {
         if (pending_.size() >= kMaxDatagrams) pending_.pop_front();

@@ -1,8 +1,9 @@
 #pragma once
-// IPv4 fragment reassembly (RFC 791 §3.2, with RFC 815's hole bookkeeping reduced to
-// sorted pieces). Bounded: at most kMaxDatagrams in progress (oldest dropped), each at
-// most 65535 octets.
+// IP fragment reassembly: IPv4 (RFC 791 §3.2) and IPv6 (RFC 8200 §4.5), with RFC 815's
+// hole bookkeeping reduced to sorted pieces. Bounded: at most kMaxDatagrams in progress
+// (oldest dropped), each at most 65535 octets.
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -11,12 +12,16 @@
 
 namespace hnbsec::pcap {
 
-class Ipv4Reassembly {
+class IpReassembly {
 public:
+    // IPv4: source, destination, protocol and the 16-bit Identification; IPv6: source,
+    // destination and the 32-bit Fragment Identification (protocol 0: RFC 8200 §4.5 keys
+    // on the addresses and the Identification only).
     struct Key {
-        std::uint32_t source = 0;
-        std::uint32_t destination = 0;
-        std::uint16_t id = 0;
+        std::uint8_t version = 4;
+        std::array<std::uint8_t, 16> source{};
+        std::array<std::uint8_t, 16> destination{};
+        std::uint32_t id = 0;
         std::uint8_t protocol = 0;
         bool operator==(const Key&) const = default;
     };

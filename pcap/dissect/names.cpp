@@ -79,10 +79,28 @@ std::string_view esp_decryption_name(EspDecryption d) {
 }
 
 std::string Address::to_string() const {
+    std::string text;
+    append_to(text);
+    return text;
+}
+
+void Address::append_to(std::string& out) const {
+    if (version == 4) {
+        // Dotted decimal as inet_ntop writes it (RFC 4001 §3 style), without its sprintf.
+        char text[16];
+        char* p = text;
+        for (std::size_t i = 0; i < 4; ++i) {
+            if (i != 0) *p++ = '.';
+            const unsigned v = bytes[i];
+            if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
+            if (v >= 10) *p++ = static_cast<char>('0' + (v / 10) % 10);
+            *p++ = static_cast<char>('0' + v % 10);
+        }
+        out.append(text, static_cast<std::size_t>(p - text));
+        return;
+    }
     char text[INET6_ADDRSTRLEN] = {};
-    if (version == 4) return inet_ntop(AF_INET, bytes.data(), text, sizeof text) != nullptr ? text : "";
-    if (version == 6) return inet_ntop(AF_INET6, bytes.data(), text, sizeof text) != nullptr ? text : "";
-    return "";
+    if (version == 6 && inet_ntop(AF_INET6, bytes.data(), text, sizeof text) != nullptr) out += text;
 }
 
 std::optional<Address> parse_address(std::string_view text) {

@@ -1,5 +1,7 @@
 #include "pcap/dissect/summary.h"
 
+#include <charconv>
+
 #include "pcap/dissect/hex_text.h"
 #include "proto/ike/constants.h"
 
@@ -89,12 +91,16 @@ std::string_view content_name(std::uint8_t type) {
 std::string tls_summary(const TlsInfo& tls) {
     std::string out = "TLS";
     std::size_t hs = 0;
-    for (auto type : tls.content_types) {
+    for (std::size_t i = 0; i < tls.content_types.size(); ++i) {
+        const std::size_t count = i < tls.record_handshakes.size() ? tls.record_handshakes[i] : 0;
         out += ' ';
-        if (type == 22 && hs < tls.handshake_types.size()) {
+        if (tls.content_types[i] != 22 || count == 0) {
+            out += content_name(tls.content_types[i]);  // also a record holding only part of a message
+            continue;
+        }
+        for (std::size_t k = 0; k < count && hs < tls.handshake_types.size(); ++k) {
+            if (k != 0) out += ' ';
             out += handshake_name(tls.handshake_types[hs++]);
-        } else {
-            out += content_name(type);
         }
     }
     if (!tls.server_name.empty()) out += " SNI=" + tls.server_name;
@@ -158,6 +164,41 @@ std::string summarize(const PacketDissection& d) {
     }
     if (d.source.version != 0) return "IP protocol " + std::to_string(d.ip_protocol);
     return "";
+}
+
+namespace {
+
+void append_number(std::string& out, std::uint64_t v) {
+    char text[24];
+    auto [end, ec] = std::to_chars(text, text + sizeof text, v);
+    static_cast<void>(ec);  // 24 octets hold any 64-bit number
+    out.append(text, static_cast<std::size_t>(end - text));
+}
+
+}  // namespace
+
+void set_summary(PacketDissection& d) {
+    std::string& out = d.summary;
+    if (!d.ike && d.esp) {
+        static constexpr char kDigits[] = "0123456789abcdef";
+        out.assign("ESP SPI=0x");
+        for (int shift = 28; shift >= 0; shift -= 4) out.push_back(kDigits[(d.esp->spi >> shift) & 0xfU]);
+        out += " seq=";
+        append_number(out, d.esp->sequence);
+        if (d.esp->decryption == EspDecryption::kFailed) out += " (decryption failed)";
+        return;
+    }
+    const bool plain_transport = !d.ike && !d.esp && !d.ntp && !d.http && !d.tls && out.empty() &&
+                                 !d.has(Layer::kNatKeepalive) && !d.has(Layer::kIcmp) &&
+                                 !d.has(Layer::kIcmpv6);
+    if (plain_transport && (d.has(Layer::kUdp) || d.has(Layer::kTcp))) {
+        out.assign(d.has(Layer::kUdp) ? "UDP " : "TCP ");
+        append_number(out, d.source_port);
+        out += " -> ";
+        append_number(out, d.destination_port);
+        return;
+    }
+    out = summarize(d);
 }
 
 }  // namespace hnbsec::pcap

@@ -15,4 +15,8 @@ std::string summarize(const PacketDissection& d);
 
 std::string ike_summary(const IkeInfo& ike);
 
+// Sets d.summary to summarize(d), writing the common lines (ESP, plain UDP/TCP) straight
+// into the string's existing buffer: no allocation per packet when `d` is reused.
+void set_summary(PacketDissection& d);
+
 }  // namespace hnbsec::pcap

@@ -107,7 +107,8 @@ Bytes protected_message(const IkeDecryptionKey& key, std::uint8_t exchange, std:
     const std::size_t body = ike::sk_body_size(key.suite, plain.size()).value();
     wire::ByteWriter w;
     header(w, key, 46, exchange, message_id, initiator, response, 28 + 4 + body);
-    w.u8(static_cast<std::uint8_t>(inner.front().type));
+    // An empty SK (e.g. the response to an IKE SA's DELETE, RFC 7296 §1.4.1) says "no next payload".
+    w.u8(inner.empty() ? 0 : static_cast<std::uint8_t>(inner.front().type));
     w.u8(0);
     w.u16(static_cast<std::uint16_t>(4 + body));
     return protect(key, initiator, std::move(w).take(), plain);

@@ -6,7 +6,11 @@ namespace {
 
 using wire::ByteReader;
 
+constexpr std::uint8_t kChangeCipherSpec = 20;
 constexpr std::uint8_t kHandshake = 22;
+constexpr std::uint16_t kTls13 = 0x0304;
+// A Certificate chain fits easily; anything longer is no handshake we can follow.
+constexpr std::size_t kMaxPendingHandshake = std::size_t{64} * 1024;
 constexpr std::uint8_t kClientHello = 1;
 constexpr std::uint8_t kServerHello = 2;
 constexpr std::uint16_t kExtServerName = 0;
@@ -88,22 +92,56 @@ std::optional<std::size_t> tls_record_size(std::span<const std::uint8_t> s) {
     return size;
 }
 
-Status decode_tls_record(std::span<const std::uint8_t> record, TlsInfo& info) {
+Status decode_tls_record(std::span<const std::uint8_t> record, TlsHandshakeStream& stream, TlsInfo& info) {
     ByteReader r(record);
     HNBSEC_TRY(std::uint8_t type, r.u8("TLS ContentType"));
     HNBSEC_TRY(info.record_version, r.u16("TLS legacy_record_version"));
     HNBSEC_TRY(std::uint16_t length, r.u16("TLS record length"));
     HNBSEC_TRY(ByteReader body, r.sub(length, "TLS fragment"));
     info.content_types.push_back(type);
-    // Handshake messages may span records; we read the header of the one that starts
-    // the record, which is where Client/ServerHello sit in practice.
-    if (type != kHandshake || body.remaining() < 4) return Ok{};
-    HNBSEC_TRY(std::uint8_t hs_type, body.u8("HandshakeType"));
-    HNBSEC_TRY(std::uint32_t hs_length, body.u24("Handshake length"));
-    info.handshake_types.push_back(hs_type);
-    if (hs_type != kClientHello && hs_type != kServerHello) return Ok{};
-    HNBSEC_TRY(ByteReader msg, body.sub(hs_length, hs_type == kClientHello ? "ClientHello" : "ServerHello"));
-    return hello(msg, hs_type == kClientHello, info);
+    info.record_handshakes.push_back(0);
+    if (type == kChangeCipherSpec) {
+        // Below TLS 1.3 the next handshake record (Finished) is ciphertext; TLS 1.3 sends
+        // CCS only for middlebox compatibility (RFC 8446 §D.4) and encrypts in type 23.
+        stream.encrypted = !stream.offered_tls13;
+        stream.pending.clear();
+        return Ok{};
+    }
+    if (type != kHandshake || stream.encrypted) return Ok{};
+    const auto fragment = body.rest();
+    if (stream.pending.size() + fragment.size() > kMaxPendingHandshake) {
+        stream.pending.clear();
+        return Error("TLS handshake message longer than " + std::to_string(kMaxPendingHandshake) + " octets");
+    }
+    stream.pending.insert(stream.pending.end(), fragment.begin(), fragment.end());
+    Status status = Ok{};
+    std::size_t used = 0;
+    while (stream.pending.size() - used >= 4) {
+        ByteReader m(std::span<const std::uint8_t>(stream.pending).subspan(used));
+        HNBSEC_TRY(std::uint8_t hs_type, m.u8("HandshakeType"));
+        HNBSEC_TRY(std::uint32_t hs_length, m.u24("Handshake length"));
+        if (hs_length > kMaxPendingHandshake) {
+            stream.pending.clear();
+            return Error("TLS handshake length " + std::to_string(hs_length) + " is implausible");
+        }
+        if (m.remaining() < hs_length) break;  // the rest comes in later records
+        info.handshake_types.push_back(hs_type);
+        ++info.record_handshakes.back();
+        HNBSEC_TRY(ByteReader msg, m.sub(hs_length, "handshake message"));
+        if (hs_type == kClientHello || hs_type == kServerHello) {
+            auto hello_status = hello(msg, hs_type == kClientHello, info);
+            if (!hello_status.ok() && status.ok()) status = std::move(hello_status);
+            for (auto v : info.supported_versions) stream.offered_tls13 = stream.offered_tls13 || v == kTls13;
+        }
+        used += 4 + hs_length;
+    }
+    stream.pending.erase(stream.pending.begin(), stream.pending.begin() + static_cast<std::ptrdiff_t>(used));
+    return status;
+}
+
+Status decode_tls_record(std::span<const std::uint8_t> record, TlsInfo& info) {
+    TlsHandshakeStream stream;
+    return decode_tls_record(record, stream, info);
 }
 
 }  // namespace hnbsec::pcap

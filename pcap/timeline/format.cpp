@@ -21,13 +21,6 @@ std::string padded(std::string text, std::size_t width, char fill = ' ') {
     return text;
 }
 
-std::string seconds_fixed6(double seconds) {
-    char text[32];
-    auto [end, ec] = std::to_chars(text, text + sizeof text, seconds, std::chars_format::fixed, 6);
-    if (ec != std::errc()) return "?";
-    return std::string(text, end);
-}
-
 // "1700000000.000000001": seconds and nanoseconds since the Unix epoch, as tshark's frame.time_epoch.
 std::string epoch_time(std::int64_t ns) {
     const std::int64_t sec = ns / 1000000000LL;
@@ -128,24 +121,79 @@ nlohmann::json to_json(const TimelineRecord& record) {
     return j;
 }
 
-std::string to_text(const TimelineRecord& record, std::int64_t start_ns) {
+namespace {
+
+// Right-aligned in `width` columns, as padded() but into `out` without a temporary.
+void append_padded(std::string& out, std::string_view text, std::size_t width) {
+    if (text.size() < width) out.append(width - text.size(), ' ');
+    out += text;
+}
+
+template <typename T>
+std::string_view digits(char (&buffer)[32], T value) {
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return ec == std::errc() ? std::string_view(buffer, static_cast<std::size_t>(end - buffer)) : "?";
+}
+
+}  // namespace
+
+void append_text(std::string& line, const TimelineRecord& record, std::int64_t start_ns) {
+    // The hot path of `hnbsec pcap inspect`: appends into the caller's reused buffer, with
+    // numbers formatted by to_chars, so a line costs no allocation once the buffer grew.
     const PacketDissection& d = record.dissection;
     const double rel = static_cast<double>(record.time_ns - start_ns) / 1e9;
-    std::string line = record.inner() ? padded(std::to_string(record.number), 6) + ".in"
-                                      : padded(std::to_string(record.number), 9);
-    line += " " + padded(seconds_fixed6(rel), 10);
+    char buffer[32];
+    if (record.inner()) {
+        append_padded(line, digits(buffer, record.number), 6);
+        line += ".in";
+    } else {
+        append_padded(line, digits(buffer, record.number), 9);
+    }
+    line += ' ';
+    {
+        auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, rel, std::chars_format::fixed, 6);
+        append_padded(
+            line, ec == std::errc() ? std::string_view(buffer, static_cast<std::size_t>(end - buffer)) : "?",
+            10);
+    }
     line += "  ";
     line += direction_name(record.direction);
     line += "  ";
     if (d.source.version != 0) {
         const bool ports = d.has(Layer::kUdp) || d.has(Layer::kTcp);
-        line += d.source.to_string() + (ports ? ":" + std::to_string(d.source_port) : "") + " -> " +
-                d.destination.to_string() + (ports ? ":" + std::to_string(d.destination_port) : "") + "  ";
+        d.source.append_to(line);
+        if (ports) {
+            line += ':';
+            line += digits(buffer, d.source_port);
+        }
+        line += " -> ";
+        d.destination.append_to(line);
+        if (ports) {
+            line += ':';
+            line += digits(buffer, d.destination_port);
+        }
+        line += "  ";
     }
     line += d.summary;
-    if (!d.error.empty()) line += "  [error: " + d.error + "]";
-    if (d.ike && !d.ike->error.empty() && d.error.empty()) line += "  [" + d.ike->error + "]";
-    if (!record.comment.empty()) line += "  # " + record.comment;
+    if (!d.error.empty()) {
+        line += "  [error: ";
+        line += d.error;
+        line += ']';
+    }
+    if (d.ike && !d.ike->error.empty() && d.error.empty()) {
+        line += "  [";
+        line += d.ike->error;
+        line += ']';
+    }
+    if (!record.comment.empty()) {
+        line += "  # ";
+        line += record.comment;
+    }
+}
+
+std::string to_text(const TimelineRecord& record, std::int64_t start_ns) {
+    std::string line;
+    append_text(line, record, start_ns);
     return line;
 }
 

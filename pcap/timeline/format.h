@@ -19,5 +19,7 @@ nlohmann::json to_json(const TimelineRecord& record);
 // "   3  0.012345  dut->harness  192.168.77.2:4500 -> 192.168.77.1:4500  IKE_AUTH request MID=1 SK{...}"
 // `start_ns` is the first packet's time (times are relative to it).
 std::string to_text(const TimelineRecord& record, std::int64_t start_ns);
+// The same line appended to `line` (no newline): the streaming path reuses one buffer.
+void append_text(std::string& line, const TimelineRecord& record, std::int64_t start_ns);
 
 }  // namespace hnbsec::pcap

@@ -27,7 +27,9 @@ Result<TimelineStats> build_timeline(CaptureReader& reader, const TimelineOption
     for (const auto& key : options.ike_keys) dissector.add_ike_key(key);
     dissector.set_esp_decryptor(options.esp);
     TimelineStats stats;
+    // Reused for every packet: their buffers (layers, summary, comment) stay allocated.
     TimelineRecord record;
+    TimelineRecord inner;
     for (;;) {
         auto next = reader.next();
         if (!next.ok()) {
@@ -45,18 +47,17 @@ Result<TimelineStats> build_timeline(CaptureReader& reader, const TimelineOption
         record.time_ns = packet.timestamp_ns;
         record.captured_length = static_cast<std::uint32_t>(packet.data.size());
         record.comment.assign(packet.comment);
-        record.dissection = dissector.dissect(link, packet.data);
+        dissector.dissect_into(link, packet.data, record.dissection);
         record.direction = direction_of(record.dissection, options.dut);
         sink(record);
         if (!record.dissection.inner_packet.empty()) {
             // The inner packet travels the tunnel in the outer packet's direction.
-            TimelineRecord inner;
             inner.number = stats.packets;
             inner.outer_number = stats.packets;
             inner.time_ns = record.time_ns;
             inner.direction = record.direction;
             inner.captured_length = static_cast<std::uint32_t>(record.dissection.inner_packet.size());
-            inner.dissection = dissector.dissect_ip(record.dissection.inner_packet);
+            dissector.dissect_ip_into(record.dissection.inner_packet, inner.dissection);
             ++stats.inner_packets;
             sink(inner);
         }

@@ -8,6 +8,7 @@
 #include "pcap/pcapng/writer.h"
 #include "pcap/timeline/esp_sa_decryptor.h"
 #include "pcap/timeline/format.h"
+#include "pcap/timeline/inspect.h"
 #include "proto/esp/esp_sa.h"
 
 namespace hnbsec::pcap {
@@ -167,6 +168,44 @@ TEST_F(Timeline, WrongEspKeyIsAFailedOutcome) {
     EXPECT_EQ((*records)[2].dissection.esp->decryption, EspDecryption::kFailed);
     EXPECT_NE((*records)[2].dissection.esp->error.find("ICV"), std::string::npos)
         << (*records)[2].dissection.esp->error;
+}
+
+}  // namespace
+}  // namespace hnbsec::pcap
+
+namespace hnbsec::pcap {
+namespace {
+
+// write_inspection (the streaming path `hnbsec bench pcap` times) prints exactly what the
+// record-by-record formatting gives: capture comments, then one to_text() line per record.
+TEST_F(Timeline, InspectionTextIsTheRecordLines) {
+    auto esp = EspSaDecryptor::create({esp_row()});
+    ASSERT_TRUE(esp.ok());
+    TimelineOptions options;
+    options.dut = parse_address("192.168.77.2");
+    options.ike_keys = {key_};
+    options.esp = esp->get();
+    auto records = read_timeline(path_, options);
+    ASSERT_TRUE(records.ok());
+    std::string expected = "# capture comment: hnbsec test\n";
+    for (const auto& r : *records) expected += to_text(r, records->front().time_ns) + "\n";
+
+    auto again = EspSaDecryptor::create({esp_row()});
+    ASSERT_TRUE(again.ok());
+    options.esp = again->get();
+    auto reader = CaptureReader::open(path_);
+    ASSERT_TRUE(reader.ok());
+    char* text = nullptr;
+    std::size_t size = 0;
+    std::FILE* out = open_memstream(&text, &size);
+    ASSERT_NE(out, nullptr);
+    auto stats = write_inspection(*reader, options, false, out);
+    static_cast<void>(std::fclose(out));
+    const std::string got(text, size);
+    std::free(text);  // NOLINT(cppcoreguidelines-no-malloc): open_memstream's buffer
+    ASSERT_TRUE(stats.ok());
+    EXPECT_EQ(stats->packets, 4U);
+    EXPECT_EQ(got, expected);
 }
 
 }  // namespace

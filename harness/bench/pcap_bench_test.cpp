@@ -1,0 +1,39 @@
+#include "harness/bench/pcap_bench.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+namespace hnbsec::bench {
+namespace {
+
+// A small run of the whole bench: real handshakes, ESP both ways, our inspect decrypting
+// every ESP packet, tshark and libpcap reading the same file. Timing is not asserted
+// (the machine is shared); the table must carry both ratios.
+TEST(PcapBench, SmallRunPrintsTheRatios) {
+    PcapBenchOptions options;
+    options.packets = 5000;
+    auto result = run_pcap_bench(options);
+    ASSERT_TRUE(result.ok()) << result.error().message();
+    EXPECT_GE(result->packets, 5000U);
+    EXPECT_EQ(result->packets, result->ike_packets + result->esp_packets);
+    EXPECT_EQ(result->inner_packets, result->esp_packets);
+    EXPECT_GT(result->ike_packets, 4U);  // IKE_SA_INIT, IKE_AUTH, liveness, DELETE
+    EXPECT_TRUE(result->capture.empty());
+    const std::string table = pcap_bench_table(*result);
+    EXPECT_NE(table.find("ratio ours/tshark time: "), std::string::npos) << table;
+    EXPECT_NE(table.find("ratio ours/libpcap packet rate: "), std::string::npos) << table;
+}
+
+TEST(PcapBench, MissingTsharkFailsClearly) {
+    PcapBenchOptions options;
+    options.packets = 200;
+    options.tshark = "hnbsec-no-such-tshark";
+    auto result = run_pcap_bench(options);
+    ASSERT_FALSE(result.ok());
+    EXPECT_NE(result.error().message().find("tshark is needed"), std::string::npos)
+        << result.error().message();
+}
+
+}  // namespace
+}  // namespace hnbsec::bench
