@@ -108,8 +108,8 @@ Result<std::string> render_henb_config(const profile::Profile& profile, const pk
     toml::table segw{{"address", plan.segw_address},
                      {"fqdn", profile.pixit.segw_fqdn},
                      {"remote_networks", strings({plan.core_network})},
-                     {"ocsp_request", profile.pics.has("P.OCSP_INBAND")},
-                     {"ocsp_required", profile.pics.has("P.OCSP_INBAND")},
+                     {"ocsp_request", options.ocsp_request.value_or(profile.pics.has("P.OCSP_INBAND"))},
+                     {"ocsp_required", options.ocsp_required.value_or(profile.pics.has("P.OCSP_INBAND"))},
                      {"force_nat_t", options.force_nat_t}};
     if (const pki::Entry* responder = manifest.find(options.ocsp_responder); responder != nullptr) {
         HNBSEC_TRY(std::string pem, need_file(manifest, *responder, "pem"));

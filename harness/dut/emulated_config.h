@@ -45,6 +45,11 @@ struct EmulatedConfigOptions {
     // Both ends float to UDP 4500 from IKE_AUTH on (RFC 7296 §2.23): ESP can only travel in
     // UDP here (userspace ESP, no kernel ESP), as charon's `encap = yes` does.
     bool force_nat_t = true;
+    // The device's policy when it asked for a stapled OCSP answer and got none (REV-008,
+    // operator policy): unset = hard-fail when the profile declares P.OCSP_INBAND.
+    std::optional<bool> ocsp_required;
+    // Whether the device asks for a stapled OCSP answer (unset: when P.OCSP_INBAND).
+    std::optional<bool> ocsp_request;
 };
 
 // The TOML text. Fails when the manifest lacks an entry the emulator needs, or the device

@@ -97,7 +97,7 @@ LabMaterial* EmulatedBootTest::material_ = nullptr;
 
 TEST_F(EmulatedBootTest, FullBootHpmRemovalAndReinsertionAreHarnessEvents) {
     ASSERT_NE(material_, nullptr);
-    auto started = EmulatedLab::start(*material_, LabOptions{}, *dir_ / "run-boot");
+    auto started = EmulatedLab::start(*material_, EmulatedLabOptions{}, *dir_ / "run-boot");
     ASSERT_TRUE(started.ok()) << started.error().message();
     auto& lab = **started;
     auto& timeline = lab.timeline();

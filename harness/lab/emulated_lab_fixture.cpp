@@ -44,26 +44,33 @@ Result<LabMaterial> make_lab_material(const std::filesystem::path& dir) {
     return material;
 }
 
-Result<std::unique_ptr<EmulatedLab>> EmulatedLab::start(const LabMaterial& material, const LabOptions& options,
-                                                        const std::filesystem::path& run_dir,
-                                                        const std::vector<std::string>& defects) {
+Result<std::unique_ptr<EmulatedLab>> EmulatedLab::start(const LabMaterial& material,
+                                                        const EmulatedLabOptions& options,
+                                                        const std::filesystem::path& run_dir) {
     std::unique_ptr<EmulatedLab> lab(new EmulatedLab());
     auto* timeline = &lab->timeline_;
-    auto services = LabServices::start(material.profile, material.manifest, options,
+    auto services = LabServices::start(material.profile, material.manifest, options.lab,
                                        [timeline](const LabEvent& event) { timeline->publish(event); });
     if (!services.ok()) return std::move(services).error();
     lab->services_ = std::move(services).value();
 
     dut::EmulatedDutOptions dut_options;
     dut_options.run_dir = run_dir;
-    dut_options.config.defects = defects;
+    dut_options.config.defects = options.defects;
+    dut_options.config.ocsp_required = options.ocsp_required;
+    dut_options.config.ocsp_request = options.ocsp_request;
     auto dut = dut::EmulatedDut::create(material.profile, material.manifest, lab->services_->plan(), dut_options);
     if (!dut.ok()) return std::move(dut).error();
     lab->dut_ = std::move(dut).value();
-    auto started = lab->dut_->start();
+    if (options.start_dut) HNBSEC_CHECK(lab->start_dut());
+    return lab;
+}
+
+Status EmulatedLab::start_dut() {
+    auto started = dut_->start();
     if (!started.ok()) return std::move(started).error();
     if (started->outcome != dut::ActionOutcome::kDone) return Error("emulator did not start: " + started->detail);
-    return lab;
+    return Ok{};
 }
 
 EmulatedLab::~EmulatedLab() { (void)stop(); }
