@@ -80,7 +80,7 @@ int run_lab_up(const LabUpOptions& options) {
     lab_options.segw_certificate = options.certificate;
     if (!options.keys_out.empty()) lab_options.keys_dir = options.keys_out;
     if (!options.run_id.empty()) lab_options.run_id = options.run_id;
-    lab_options.ntp_offset = std::chrono::seconds(options.ntp_offset);
+    lab_options.ntp_knobs.offset = std::chrono::seconds(options.ntp_offset);
     if (options.esp_rekey_after > 0) {
         // Soft limit: the SeGW rekeys; the hard limit leaves the device time to move over.
         lab_options.esp_lifetime.soft_time = std::chrono::seconds(options.esp_rekey_after);

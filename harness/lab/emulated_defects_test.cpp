@@ -10,12 +10,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "emulator/defects/defect.h"
 #include "harness/lab/emulated_lab_fixture.h"
+#include "harness/roles/ocsp/ca_directory.h"
 #include "pcap/capture/live_capture.h"
 
 namespace hnbsec::lab::testing {
@@ -181,6 +183,25 @@ protected:
 fs::path* EmulatedDefectsTest::dir_ = nullptr;
 LabMaterial* EmulatedDefectsTest::material_ = nullptr;
 
+// Every defect of the emulator has its wire test in this file: a new defect needs one.
+TEST(EmulatedDefectsCoverage, EveryDefectIsShownOnTheWire) {
+    const std::vector<std::string_view> tested{
+        "accept-untrusted-segw-cert", "skip-segw-identity-check", "accept-expired-segw-cert",
+        "wrong-idi",                  "no-trust-anchor-certreq",  "no-ocsp-certreq",
+        "ignore-ocsp-revoked",        "accept-unverified-ocsp",   "weak-ike-proposal",
+        "esp-null-integrity",         "no-cp-request",            "no-nat-detection",
+        "ignore-liveness",            "no-esp-replay-check",      "request-transport-mode",
+        "ntp-outside-tunnel",         "traffic-before-auth",      "cwmp-outside-tunnel",
+        "cwmp-plain-http",            "accept-tls10",             "accept-untrusted-hems-cert",
+        "skip-hems-hostname-check",   "no-tls-client-cert",       "ignore-hpm-removal",
+        "ignore-integrity-failure",   "skip-ntp-origin-check"};
+    for (const auto& defect : emulator::all_defects()) {
+        EXPECT_NE(std::find(tested.begin(), tested.end(), defect.name), tested.end())
+            << defect.name << " has no wire test here";
+    }
+    EXPECT_EQ(tested.size(), emulator::all_defects().size());
+}
+
 // ---- IKE message contents: the clean boot against the defect's boot --------------------------
 
 TEST_F(EmulatedDefectsTest, CleanBootBaseline) {
@@ -331,7 +352,127 @@ TEST_F(EmulatedDefectsTest, IgnoreOcspRevoked) {
     }
 }
 
+TEST_F(EmulatedDefectsTest, AcceptUnverifiedOcsp) {
+    // The staple is signed by another CA's key: neither the CA nor a responder it authorised.
+    auto outcome = [this](const std::vector<std::string>& defects) {
+        EmulatedLabOptions options;
+        options.lab.staple_knobs.signer = ocsp::SignerChoice::kOtherCa;
+        auto lab = boot(defects, options);
+        if (!lab) return std::string("lab did not start");
+        const auto found = lab->timeline().wait_for(
+            0, [](const LabEvent& e) { return is_ntp_answered_inside_tunnel(e) || is_auth_failed_notify_from_device(e); },
+            kBootTimeout);
+        if (!found) return "neither within the timeout:\n" + lab->console_log();
+        return std::string(is_ntp_answered_inside_tunnel(found->event) ? "tunnel used" : "refused");
+    };
+    EXPECT_EQ(outcome({}), "refused");
+    EXPECT_EQ(outcome({"accept-unverified-ocsp"}), "tunnel used");
+}
+
+TEST_F(EmulatedDefectsTest, IgnoreLivenessLeavesTheSegwsCheckUnanswered) {
+    for (const bool defect : {false, true}) {
+        auto lab = boot(defect ? std::vector<std::string>{"ignore-liveness"} : std::vector<std::string>{});
+        ASSERT_TRUE(lab);
+        auto ready = lab->dut().wait_ready(kBootTimeout);
+        ASSERT_TRUE(ready.ok() && ready->outcome == dut::ActionOutcome::kDone) << lab->console_log();
+        const auto mark = lab->timeline().mark();
+        lab->services().check_liveness();
+        // The SeGW's first retransmission comes after 500 ms: 3 s leaves room for an answer.
+        const bool answered =
+            lab->timeline()
+                .wait_for(mark, [](const LabEvent& e) { return ike_detail<ike::LivenessConfirmed>(e) != nullptr; }, 3s)
+                .has_value();
+        EXPECT_EQ(answered, !defect) << lab->console_log();
+    }
+}
+
+TEST_F(EmulatedDefectsTest, NoEspReplayCheckDeliversAReplayedPacketTwice) {
+    // The SeGW sends every ESP packet to the device twice (same sequence number); a ping from
+    // the core network then gets one echo reply from a conformant device, two without the
+    // anti-replay window.
+    for (const bool defect : {false, true}) {
+        EmulatedLabOptions options;
+        options.lab.replay_esp_to_device = true;
+        auto lab = boot(defect ? std::vector<std::string>{"no-esp-replay-check"} : std::vector<std::string>{}, options);
+        ASSERT_TRUE(lab);
+        auto ready = lab->dut().wait_ready(kBootTimeout);
+        ASSERT_TRUE(ready.ok() && ready->outcome == dut::ActionOutcome::kDone) << lab->console_log();
+        auto status = lab->dut().command("status");
+        ASSERT_TRUE(status.ok()) << status.error().message();
+        const auto at = status->find("inner=");
+        ASSERT_NE(at, std::string::npos) << *status;
+        const auto inner = status->substr(at + 6, status->find(' ', at) - at - 6);
+        const auto mark = lab->timeline().mark();
+        const auto ping = "ip netns exec " + lab->services().plan().core_ns + " ping -c 1 -W 3 " + inner +
+                          " >/dev/null 2>&1";
+        EXPECT_EQ(std::system(ping.c_str()), 0) << ping;
+        auto is_echo_reply = [](const LabEvent& e) {
+            const auto* segw = std::get_if<segw::SegwEvent>(&e.detail);
+            const auto* esp = segw != nullptr ? std::get_if<segw::TunnelEvent>(segw) : nullptr;
+            return esp != nullptr && esp->direction == segw::TunnelEvent::Direction::kFromDevice &&
+                   esp->summary.find("echo-reply") != std::string::npos;
+        };
+        std::size_t first = 0;
+        ASSERT_TRUE(lab->timeline().wait_for(mark, is_echo_reply, kStepTimeout, &first)) << lab->console_log();
+        const bool second = lab->timeline().wait_for(first + 1, is_echo_reply, 2s).has_value();
+        EXPECT_EQ(second, defect) << lab->console_log();
+    }
+}
+
+TEST_F(EmulatedDefectsTest, SkipNtpOriginCheckTakesABogusTime) {
+    // The time server answers with a wrong origin timestamp and a clock three years ahead. A
+    // conformant device ignores the answer; one that takes it judges the SeGW certificate
+    // expired by its clock when it reconnects (HPM out and in).
+    for (const bool defect : {false, true}) {
+        EmulatedLabOptions options;
+        options.lab.ntp_knobs.wrong_origin = true;
+        options.lab.ntp_knobs.offset = std::chrono::hours(24 * 365 * 3);
+        auto lab = boot(defect ? std::vector<std::string>{"skip-ntp-origin-check"} : std::vector<std::string>{}, options);
+        ASSERT_TRUE(lab);
+        auto ready = lab->dut().wait_ready(kBootTimeout);
+        ASSERT_TRUE(ready.ok() && ready->outcome == dut::ActionOutcome::kDone) << lab->console_log();
+        ASSERT_TRUE(lab->dut().hpm_remove().ok());
+        ASSERT_TRUE(lab->timeline().wait_for(0, is_ike_delete_from_device, kStepTimeout)) << lab->console_log();
+        const auto mark = lab->timeline().mark();
+        ASSERT_TRUE(lab->dut().hpm_insert().ok());
+        const auto found = lab->timeline().wait_for(
+            mark,
+            [](const LabEvent& e) { return is_ntp_answered_inside_tunnel(e) || is_auth_failed_notify_from_device(e); },
+            kBootTimeout);
+        ASSERT_TRUE(found) << lab->console_log();
+        EXPECT_EQ(is_auth_failed_notify_from_device(found->event), defect) << lab->console_log();
+    }
+}
+
 // ---- the H(e)MS link --------------------------------------------------------------------------
+
+TEST_F(EmulatedDefectsTest, AcceptUntrustedHemsCert) {
+    for (const bool defect : {false, true}) {
+        EmulatedLabOptions options;
+        options.lab.hems_certificate = "hems-untrusted";
+        auto lab = boot(defect ? std::vector<std::string>{"accept-untrusted-hems-cert"} : std::vector<std::string>{},
+                        options);
+        ASSERT_TRUE(lab);
+        const auto found = lab->timeline().wait_for(
+            0, [](const LabEvent& e) { return is_inform_received(e) || is_tls_failure(e); }, kBootTimeout);
+        ASSERT_TRUE(found) << lab->console_log();
+        EXPECT_EQ(is_inform_received(found->event), defect) << lab->console_log();
+    }
+}
+
+TEST_F(EmulatedDefectsTest, SkipHemsHostnameCheck) {
+    for (const bool defect : {false, true}) {
+        EmulatedLabOptions options;
+        options.lab.hems_certificate = "hems-wrong-host";
+        auto lab = boot(defect ? std::vector<std::string>{"skip-hems-hostname-check"} : std::vector<std::string>{},
+                        options);
+        ASSERT_TRUE(lab);
+        const auto found = lab->timeline().wait_for(
+            0, [](const LabEvent& e) { return is_inform_received(e) || is_tls_failure(e); }, kBootTimeout);
+        ASSERT_TRUE(found) << lab->console_log();
+        EXPECT_EQ(is_inform_received(found->event), defect) << lab->console_log();
+    }
+}
 
 TEST_F(EmulatedDefectsTest, AcceptTls10OffersTls10And11) {
     auto lab = boot({"accept-tls10"});

@@ -121,6 +121,7 @@ Result<std::unique_ptr<LabServices>> LabServices::start(const profile::Profile& 
     segw::SegwOptions segw_options;
     segw_options.listen_address = r.plan.segw_address;
     segw_options.certificate = options.segw_certificate;
+    segw_options.staple_knobs = options.staple_knobs;
     // Device OCSP (HNB-REQ-REV-001): the lab's own responder, on pixit.ocsp_url in the public
     // namespace, where the SeGW's OCSP client must open its connections too.
     segw_options.ocsp_connector = [ns = r.plan.public_ns](const std::string& host, std::uint16_t port,
@@ -142,6 +143,7 @@ Result<std::unique_ptr<LabServices>> LabServices::start(const profile::Profile& 
     service_options.keys_dir = options.keys_dir;
     service_options.esp.lifetime = options.esp_lifetime;
     service_options.stop_on_signal = false;  // the command owns the signals
+    service_options.replay_to_device = options.replay_esp_to_device;
     Running* raw = &r;
     r.segw = std::make_unique<segw::SegwService>(std::move(setup), service_options,
                                                  [raw](const segw::SegwEvent& e) {
@@ -150,10 +152,8 @@ Result<std::unique_ptr<LabServices>> LabServices::start(const profile::Profile& 
     HNBSEC_CHECK(r.segw->bind());
 
     // The time server: inside the tunnel (core namespace), and on the public side if named.
-    timeserver::ServerKnobs knobs;
-    knobs.offset = options.ntp_offset;
     r.time_server =
-        std::make_unique<timeserver::TimeServer>(r.io, knobs, [raw](const timeserver::RequestEvent& e) {
+        std::make_unique<timeserver::TimeServer>(r.io, options.ntp_knobs, [raw](const timeserver::RequestEvent& e) {
             raw->report(LabEvent{"ntp", e});
         });
     const std::pair<const std::optional<std::string>*, net::Side> places[] = {
@@ -174,7 +174,7 @@ Result<std::unique_ptr<LabServices>> LabServices::start(const profile::Profile& 
                           timeserver::to_string(path) + ")");
     }
 
-    HNBSEC_CHECK(start_hems(profile, manifest, r));
+    HNBSEC_CHECK(start_hems(profile, manifest, options.hems_certificate, r));
     HNBSEC_CHECK(start_pki_services(profile, manifest, r));
 
     r.segw_thread = std::thread([raw] { raw->segw->run(); });
@@ -184,7 +184,8 @@ Result<std::unique_ptr<LabServices>> LabServices::start(const profile::Profile& 
     return lab;
 }
 
-Status LabServices::start_hems(const profile::Profile& profile, const pki::Manifest& manifest, Running& r) {
+Status LabServices::start_hems(const profile::Profile& profile, const pki::Manifest& manifest,
+                               const std::string& certificate, Running& r) {
     Running* raw = &r;
     const std::pair<const std::optional<profile::Url>*, net::Side> places[] = {
         {&profile.pixit.hems_serving_url, net::Side::kCore},
@@ -198,6 +199,7 @@ Status LabServices::start_hems(const profile::Profile& profile, const pki::Manif
             continue;
         }
         hems::HemsKnobs knobs;
+        knobs.certificate = certificate;
         knobs.listener = side == net::Side::kCore ? "inside_tunnel" : "public";
         knobs.use_tls = (*url)->https;
         HNBSEC_TRY(hems::HemsConfig config, hems::hems_setup(manifest, profile.campaign.release, knobs));
@@ -260,6 +262,10 @@ Status LabServices::start_pki_services(const profile::Profile& profile, const pk
                       crl_path + "/ in " + r.plan.public_ns + " (public)");
     r.pki_http_thread = std::thread([raw] { raw->pki_http->run(); });
     return Ok{};
+}
+
+void LabServices::check_liveness() {
+    if (running_ && running_->segw) running_->segw->check_liveness();
 }
 
 Status LabServices::stop() {

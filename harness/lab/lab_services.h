@@ -28,8 +28,10 @@
 #include "harness/roles/crl/crl_server.h"
 #include "harness/roles/hems/hems_event.h"
 #include "harness/roles/http_server/request_event.h"
+#include "harness/roles/ocsp/knobs.h"
 #include "harness/roles/ocsp/ocsp_http.h"
 #include "harness/roles/segw/segw_service.h"
+#include "harness/roles/timeserver/knobs.h"
 #include "harness/roles/timeserver/request_event.h"
 
 namespace hnbsec::lab {
@@ -46,9 +48,13 @@ std::string to_string(const LabEvent& event);
 struct LabOptions {
     std::string segw_certificate = "segw";
     std::optional<std::filesystem::path> keys_dir;  // opt-in Wireshark key export of the SeGW
-    std::chrono::seconds ntp_offset{0};             // time server clock offset knob
+    timeserver::ServerKnobs ntp_knobs;              // offset, wrong origin, KoD ... of the time server
     esp::LifetimeLimits esp_lifetime;               // the SeGW's Child SAs: past soft, rekey
     std::optional<std::string> run_id;              // default: a random one
+    // Test knobs of the other roles (defaults: a conformant network).
+    ocsp::Knobs staple_knobs;                 // how the SeGW's RFC 4806 staple is made
+    std::string hems_certificate = "hems";    // the H(e)MS certificate, by PKI name (both listeners)
+    bool replay_esp_to_device = false;        // the SeGW sends every ESP packet to a device twice
 };
 
 class LabServices {
@@ -68,11 +74,14 @@ public:
     std::string describe() const;
     // Stops the roles and removes the network; collects every failure. Idempotent.
     Status stop();
+    // Stimulus: the SeGW sends a liveness check on every established IKE SA.
+    void check_liveness();
 
 private:
     struct Running;
     explicit LabServices(std::unique_ptr<Running> running);
-    static Status start_hems(const profile::Profile& profile, const pki::Manifest& manifest, Running& r);
+    static Status start_hems(const profile::Profile& profile, const pki::Manifest& manifest,
+                             const std::string& certificate, Running& r);
     static Status start_pki_services(const profile::Profile& profile, const pki::Manifest& manifest,
                                      Running& r);
     std::unique_ptr<Running> running_;

@@ -114,6 +114,19 @@ void SegwService::run() {
     io_.run();
 }
 
+void SegwService::check_liveness() {
+    asio::post(io_, [this] {
+        const ike::TimePoint now = ike::Clock::now();
+        std::vector<std::uint64_t> established;
+        for (const ike::IkeSa* sa : responder_.sas()) {
+            if (sa->state() == ike::SaState::kEstablished) established.push_back(sa->spi_local());
+        }
+        for (const auto spi : established) {
+            if (ike::IkeSa* sa = responder_.find(spi)) deliver(sa->send_liveness_check(now));
+        }
+    });
+}
+
 void SegwService::stop() {
     asio::post(io_, [this] {
         asio::error_code ignored;
@@ -175,6 +188,12 @@ void SegwService::read_tun() {
                 if (send_ec) {
                     outbound.event.outcome = "send failed";
                     outbound.event.reason = send_ec.message();
+                }
+                if (options_.replay_to_device && !send_ec) {
+                    sink_(outbound.event);
+                    natt_.socket.send_to(asio::buffer(*outbound.esp_packet), to, 0, send_ec);
+                    outbound.event.outcome = send_ec ? "send failed" : "replayed (knob)";
+                    outbound.event.reason = send_ec ? send_ec.message() : "";
                 }
             }
             sink_(outbound.event);

@@ -44,6 +44,9 @@ struct ServiceOptions {
     esp::EspSaOptions esp;                          // replay window, lifetimes
     std::optional<std::filesystem::path> keys_dir;  // opt-in Wireshark key export
     bool stop_on_signal = true;                     // SIGINT/SIGTERM end run()
+    // Test knob (HNB-REQ-IKE-013 stimulus): every ESP packet to a device is sent twice, the
+    // copy with the same sequence number, so a device without anti-replay delivers it twice.
+    bool replay_to_device = false;
 };
 
 class SegwService {
@@ -61,6 +64,9 @@ public:
     void run();
     // Safe from any thread.
     void stop();
+    // Sends a liveness check (an empty INFORMATIONAL request, RFC 7296 §2.4) on every
+    // established IKE SA; their answers, or the lack of them, become events. Any thread.
+    void check_liveness();
 
     ike::IkeResponder& responder() { return responder_; }
     // The ports the sockets are bound to (useful after binding port 0).

@@ -89,13 +89,14 @@ Result<ike::Bytes> subject_public_key_info(const Der& certificate) {
 // signed as the responder's knobs say. The device's trusted-responder hashes are not
 // filtered on: whether it accepts a staple from another signer is what a test observes.
 // A PKI the responder cannot serve leaves the SeGW up, every request then says why.
-ike::OcspStapler ocsp_stapler(const pki::Manifest& manifest, const Der& leaf) {
+ike::OcspStapler ocsp_stapler(const pki::Manifest& manifest, const Der& leaf, const ocsp::Knobs& knobs) {
     auto created = ocsp::Responder::create(manifest);
     if (!created.ok()) {
         const std::string why = "no OCSP responder for this PKI: " + created.error().message();
         return [why](const std::vector<ike::Bytes>&) -> Result<ike::Bytes> { return Error(why); };
     }
     std::shared_ptr<ocsp::Responder> responder = std::move(created).value();
+    responder->set_knobs(knobs);
     return [responder, leaf](const std::vector<ike::Bytes>&) -> Result<ike::Bytes> {
         return responder->response_for(leaf);
     };
@@ -150,7 +151,7 @@ Result<SegwSetup> segw_setup(const profile::Profile& profile, const pki::Manifes
     if (cert == nullptr || cert->role != "segw")
         return Error("the PKI has no SeGW certificate named '" + options.certificate + "'");
     HNBSEC_TRY(Der leaf, entry_der(manifest, cert->name));
-    if (options.ocsp_staple) c.credentials.ocsp_staple = ocsp_stapler(manifest, leaf);
+    if (options.ocsp_staple) c.credentials.ocsp_staple = ocsp_stapler(manifest, leaf, options.staple_knobs);
     c.credentials.chain.push_back(std::move(leaf));
     if (const pki::Entry* issuer = manifest.find(cert->issuer);
         issuer != nullptr && !issuer->issuer.empty()) {

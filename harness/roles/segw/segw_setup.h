@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "harness/roles/ocsp/knobs.h"
 #include "fixtures/pki/manifest.h"
 #include "harness/profile/profile.h"
 #include "harness/roles/segw/address_pool.h"
@@ -32,6 +33,7 @@ struct SegwOptions {
     // Answer CERTREQ(OCSP Content) with our certificate's status from the harness's OCSP
     // responder (RFC 4806 §3.2); off: the device must find the status itself.
     bool ocsp_staple = true;
+    ocsp::Knobs staple_knobs;  // how the staple is made (signer, staleness ...): a test knob
     // Default: crl+ocsp when the profile names an OCSP responder (pixit.ocsp_url), else crl.
     // The OCSP URL is pixit.ocsp_url when set (it wins over the certificate's AIA: the
     // operator knows which responder the SeGW reaches), else the device certificate's AIA.
