@@ -145,3 +145,23 @@ def test_knob_proposal_restriction_refuses_strongswan_offer(setup_factory):
     result = s.hnb.initiate(child="hnb", ike="segw")
     assert not result.ok, result.output
     assert "NO_PROPOSAL_CHOSEN" in result.output, result.output
+
+
+def test_knob_delayed_auth_response_still_establishes(setup_factory):
+    # The IKE_AUTH response is held 1.5 s (less than charon's first retransmission at 4 s):
+    # strongSwan waits, then establishes; our events say the response was held.
+    s = setup_factory("cbc-sha2", segw_args=["--delay-response", "2", "--response-delay", "1500"])
+    s.configure_hnb("device")
+    s.start()
+    result = s.hnb.initiate(child="hnb", ike="segw")
+    assert result.ok, result.output + "\n--- hnbsec segw ---\n" + s.ours.text()
+    assert s.ours.seen(r"held for 1500 ms"), s.ours.text()
+
+
+def test_knob_dropped_auth_response_makes_strongswan_retransmit(setup_factory):
+    s = setup_factory("cbc-sha2", segw_args=["--drop-response", "2"])
+    s.configure_hnb("device")
+    s.start()
+    result = s.hnb.initiate(child="hnb", ike="segw")
+    assert result.ok, result.output + "\n--- hnbsec segw ---\n" + s.ours.text()
+    assert "retransmit 1 of request" in s.hnb.log_text(), s.hnb.log_text()[-2000:]

@@ -31,6 +31,8 @@ struct SegwCommandOptions {
     std::string answer_auth;
     int drop_response = 0;
     int duplicate_response = 0;
+    int delay_response = 0;
+    int response_delay_ms = 2000;
     std::size_t mtu = 0;
     std::vector<std::string> ike_proposals;
     std::vector<std::string> esp_proposals;
@@ -61,6 +63,8 @@ Status apply_knobs(const SegwCommandOptions& options, ike::IkeSaConfig& config) 
     }
     knobs.drop_response_n = options.drop_response;
     knobs.duplicate_response_n = options.duplicate_response;
+    knobs.delay_response_n = options.delay_response;
+    knobs.response_delay = std::chrono::milliseconds(options.response_delay_ms);
     if (options.mtu != 0) knobs.force_fragment_mtu = options.mtu;
     auto parse = [](const std::vector<std::string>& texts, ike::ProposalProtocol protocol,
                     std::optional<std::vector<ike::ProposalSpec>>& out) -> Status {
@@ -172,6 +176,12 @@ void register_segw_command(CLI::App& app, Action& action) {
                      "Drop our N-th response of each IKE SA (1-based), to test the device's retransmission");
     segw->add_option("--duplicate-response", options->duplicate_response,
                      "Send our N-th response of each IKE SA twice");
+    segw->add_option("--delay-response", options->delay_response,
+                     "Hold the Nth response of every IKE SA (1-based) for --response-delay; retransmitted "
+                     "requests meanwhile get no answer");
+    segw->add_option("--response-delay", options->response_delay_ms,
+                     "How long --delay-response holds its response, in milliseconds (default 2000)")
+        ->check(CLI::Range(1, 600000));
     segw->add_option("--mtu", options->mtu, "Fragment our IKE messages (RFC 7383) to fit this IP MTU");
     segw->add_option(
         "--ike-proposal", options->ike_proposals,

@@ -69,6 +69,8 @@ struct ResponderKnobs {
     std::optional<NotifyType> ike_auth_error;     // answer IKE_AUTH with this notify instead
     int drop_response_n = 0;                      // 1-based per SA; 0 = never
     int duplicate_response_n = 0;                 // 1-based per SA; 0 = never
+    int delay_response_n = 0;                     // 1-based per SA; 0 = never
+    std::chrono::milliseconds response_delay{2000};  // how long that response is held
     std::optional<std::size_t> force_fragment_mtu;
     std::optional<std::vector<ProposalSpec>> ike_proposals;  // restrict acceptable proposals
     std::optional<std::vector<ProposalSpec>> esp_proposals;

@@ -257,6 +257,13 @@ void IkeSa::send_response(ExchangeType exchange, std::uint32_t message_id, const
                      exchange_type_name(exchange) + ") not sent"});
         return;
     }
+    if (role_ == Role::kResponder && config_.knobs.delay_response_n == responses_sent_) {
+        // Held until on_timer; retransmitted requests meanwhile find no answer either.
+        delayed_until_ = now_ + config_.knobs.response_delay;
+        emit(Dropped{"knob: response #" + std::to_string(responses_sent_) + " (" + exchange_type_name(exchange) +
+                     ") held for " + std::to_string(config_.knobs.response_delay.count()) + " ms"});
+        return;
+    }
     transmit(packets, exchange, false, message_id, cached_->payloads, false);
     if (role_ == Role::kResponder && config_.knobs.duplicate_response_n == responses_sent_) {
         transmit(packets, exchange, false, message_id, cached_->payloads, true);
@@ -361,6 +368,10 @@ void IkeSa::receive(const Message& message, const Bytes& raw, const Datagram& da
             if (skf != nullptr && skf->fragment_number != 1) {
                 emit(Dropped{name + ": fragment " + std::to_string(skf->fragment_number) +
                              " of a retransmitted request"});
+                return;
+            }
+            if (delayed_until_) {
+                emit(Dropped{name + ": retransmitted request while its response is held (delay knob)"});
                 return;
             }
             emit(RetransmitAnswered{h.message_id});
@@ -1683,6 +1694,7 @@ std::optional<TimePoint> IkeSa::next_deadline() const {
     }
     if (outstanding_ && (!d || outstanding_->deadline < *d)) d = outstanding_->deadline;
     if (reassembly_ && (!d || reassembly_->deadline < *d)) d = reassembly_->deadline;
+    if (delayed_until_ && (!d || *delayed_until_ < *d)) d = delayed_until_;
     return d;
 }
 
@@ -1704,6 +1716,10 @@ Output IkeSa::on_timer(TimePoint now) {
             emit(NatKeepaliveSent{remote_});
             schedule_keepalive();
         }
+    }
+    if (delayed_until_ && now >= *delayed_until_) {
+        delayed_until_.reset();
+        if (cached_) transmit(cached_->packets, cached_->exchange, false, cached_->message_id, cached_->payloads, false);
     }
     if (reassembly_ && now >= reassembly_->deadline) {
         emit(Dropped{"reassembly of message id " + std::to_string(reassembly_->message_id) +

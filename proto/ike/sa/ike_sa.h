@@ -202,6 +202,7 @@ private:
     std::uint32_t expected_request_id_ = 0;   // the peer's next request
     std::optional<Outstanding> outstanding_;  // our request awaiting a response
     std::optional<CachedResponse> cached_;    // our last response
+    std::optional<TimePoint> delayed_until_;  // delay knob: cached_ goes out then, not before
     std::optional<Reassembly> reassembly_;
     int responses_sent_ = 0;                                        // for the drop/duplicate knobs
     Outstanding::Purpose answered_ = Outstanding::Purpose::kOther;  // request the last response answered

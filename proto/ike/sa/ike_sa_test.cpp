@@ -497,6 +497,26 @@ TEST(IkeSa, DroppedResponseIsRetransmittedAndEstablishes) {
     EXPECT_TRUE(retransmitted);
 }
 
+TEST(IkeSa, DelayedResponseIsHeldThroughRetransmissionsThenSent) {
+    IkeSaConfig segw = segw_config();
+    segw.knobs.delay_response_n = 2;  // the IKE_AUTH response
+    segw.knobs.response_delay = std::chrono::milliseconds(1200);
+    Net net(hnb_config(), std::move(segw));
+    const TimePoint began = net.now;
+    net.start();
+    EXPECT_FALSE(net.ini.established());
+    net.tick();
+    expect_established(net);
+    if (HasFatalFailure()) return;
+    // The initiator retransmitted (500 ms, 1000 ms) and got nothing until the delay was over.
+    bool held_retransmission = false;
+    for (const auto& d : of<Dropped>(net.resp_events))
+        held_retransmission = held_retransmission || d.reason.find("while its response is held") != std::string::npos;
+    EXPECT_TRUE(held_retransmission) << net.events();
+    EXPECT_FALSE(has<RetransmitAnswered>(net.resp_events));
+    EXPECT_GE(net.now - began, std::chrono::milliseconds(1200));
+}
+
 TEST(IkeSa, DuplicateRequestGetsTheCachedResponse) {
     Net net(hnb_config(), segw_config());
     net.start();
