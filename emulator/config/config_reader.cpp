@@ -8,7 +8,9 @@ ConfigReader::ConfigReader(const toml::table* table, std::string section, std::f
                            std::vector<std::string>& problems)
     : table_(table), section_(std::move(section)), base_(std::move(base)), problems_(problems) {}
 
-std::string ConfigReader::full(std::string_view key) const { return fmt::format("{}.{}", section_, key); }
+std::string ConfigReader::full(std::string_view key) const {
+    return fmt::format("{}.{}", section_, key);
+}
 
 void ConfigReader::problem(std::string_view key, std::string_view what) {
     problems_.push_back(fmt::format("{}: {}", full(key), what));

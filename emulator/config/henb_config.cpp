@@ -1,11 +1,10 @@
 #include "emulator/config/henb_config.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -39,7 +38,8 @@ bool is_prefix(const std::string& text) {
     if (slash == std::string::npos) return false;
     const auto address = text.substr(0, slash);
     const auto length = text.substr(slash + 1);
-    if (length.empty() || length.size() > 3 || !std::all_of(length.begin(), length.end(), ::isdigit)) return false;
+    if (length.empty() || length.size() > 3 || !std::all_of(length.begin(), length.end(), ::isdigit))
+        return false;
     const int bits = std::stoi(length);
     const bool v4 = address.find(':') == std::string::npos;
     return is_ip_literal(address) && bits <= (v4 ? 32 : 128);
@@ -119,7 +119,8 @@ void read_segw(ConfigReader r, SegwSection& s) {
 
 void read_tunnel(ConfigReader r, TunnelSection& t) {
     if (auto v = r.text("interface")) {
-        if (v->size() > kMaxInterfaceName) r.problem("interface", "at most 15 characters (Linux interface name)");
+        if (v->size() > kMaxInterfaceName)
+            r.problem("interface", "at most 15 characters (Linux interface name)");
         t.interface = *v;
     }
     if (auto v = r.integer("mtu", kMinMtu, kMaxMtu)) t.mtu = static_cast<int>(*v);
@@ -207,8 +208,8 @@ Result<HenbConfig> load_henb_config(const std::filesystem::path& path) {
     config.time = read_time(section("time"));
     config.hems = read_hems(section("hems"));
     read_boot(section("boot"), config.boot);
-    constexpr std::array<std::string_view, 9> kSections{"device", "token", "certificates", "segw", "tunnel",
-                                                       "backhaul", "time",  "hems",         "boot"};
+    constexpr std::array<std::string_view, 9> kSections{"device",   "token", "certificates", "segw", "tunnel",
+                                                        "backhaul", "time",  "hems",         "boot"};
     for (const auto& [key, node] : root) {
         if (std::find(kSections.begin(), kSections.end(), key.str()) == kSections.end()) {
             problems.push_back(fmt::format("[{}]: unknown section", key.str()));

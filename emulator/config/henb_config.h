@@ -15,7 +15,7 @@
 namespace hnbsec::emulator {
 
 struct DeviceSection {
-    std::string identity;  // FQDN "<EUI>.<realm>": IDi and the certificate's SAN dNSName
+    std::string identity;                  // FQDN "<EUI>.<realm>": IDi and the certificate's SAN dNSName
     std::filesystem::path state_dir;       // status, log; never key material
     std::filesystem::path control_socket;  // default: <state_dir>/control.sock
     std::optional<std::filesystem::path> log_file;  // default: <state_dir>/console.log
@@ -44,13 +44,13 @@ struct SegwSection {
     std::vector<std::string> ike_proposals{"aes256gcm16-prfsha256-ecp256", "aes128-sha256-modp2048"};
     std::vector<std::string> esp_proposals{"aes256gcm16", "aes128-sha256"};
     std::vector<std::string> remote_networks{"0.0.0.0/0"};  // TSr
-    bool ocsp_request = true;    // CERTREQ(OCSP Content) in IKE_AUTH (RFC 4806)
-    bool ocsp_required = true;   // hard-fail when the SeGW staples nothing (else soft-fail)
+    bool ocsp_request = true;                               // CERTREQ(OCSP Content) in IKE_AUTH (RFC 4806)
+    bool ocsp_required = true;  // hard-fail when the SeGW staples nothing (else soft-fail)
     std::vector<std::filesystem::path> ocsp_responders;  // PEM certs whose key hashes go in the CERTREQ
-    bool force_nat_t = false;    // pretend a NAT so both ends float to 4500
-    std::chrono::milliseconds retry_base{1000};  // re-establishment back-off: base, doubling ...
-    std::chrono::milliseconds retry_max{30000};  // ... up to this
-    std::chrono::milliseconds ike_timeout{15000};  // IKE_SA_INIT + IKE_AUTH must finish within
+    bool force_nat_t = false;                            // pretend a NAT so both ends float to 4500
+    std::chrono::milliseconds retry_base{1000};          // re-establishment back-off: base, doubling ...
+    std::chrono::milliseconds retry_max{30000};          // ... up to this
+    std::chrono::milliseconds ike_timeout{15000};        // IKE_SA_INIT + IKE_AUTH must finish within
 };
 
 struct TunnelSection {
@@ -71,15 +71,15 @@ struct TimeSection {
 };
 
 struct HemsSection {
-    std::string url;     // https://host:port/path
-    bool inside = true;  // reached through the tunnel
+    std::string url;                                     // https://host:port/path
+    bool inside = true;                                  // reached through the tunnel
     std::optional<std::filesystem::path> trust_anchors;  // default: [certificates] trust_anchors
     std::chrono::milliseconds timeout{10000};
 };
 
 struct BootSection {
-    bool power_on = true;     // boot as soon as the process starts
-    bool hpm_present = true;  // HPM inserted at start
+    bool power_on = true;              // boot as soon as the process starts
+    bool hpm_present = true;           // HPM inserted at start
     std::vector<std::string> defects;  // names, see --list-defects
 };
 

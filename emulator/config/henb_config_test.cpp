@@ -1,10 +1,9 @@
 #include "emulator/config/henb_config.h"
 
-#include <unistd.h>
-
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 namespace hnbsec::emulator {
 namespace {

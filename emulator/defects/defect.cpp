@@ -61,9 +61,13 @@ constexpr std::array<DefectInfo, kDefectCount> kDefects{{
 
 }  // namespace
 
-std::span<const DefectInfo> all_defects() { return kDefects; }
+std::span<const DefectInfo> all_defects() {
+    return kDefects;
+}
 
-const DefectInfo& info(Defect defect) { return kDefects[static_cast<std::size_t>(defect)]; }
+const DefectInfo& info(Defect defect) {
+    return kDefects[static_cast<std::size_t>(defect)];
+}
 
 std::optional<Defect> defect_from_name(std::string_view name) {
     for (const auto& d : kDefects) {

@@ -27,12 +27,12 @@
 namespace hnbsec::emulator {
 
 struct SegwLinkParams {
-    const HenbConfig* config = nullptr;    // outlives the link
-    const DefectSet* defects = nullptr;    // read when each step acts
-    ConsoleLog* log = nullptr;             // one line per IKE/ESP event of note
-    EVP_PKEY* device_key = nullptr;        // borrowed: the token key (libp11)
+    const HenbConfig* config = nullptr;                   // outlives the link
+    const DefectSet* defects = nullptr;                   // read when each step acts
+    ConsoleLog* log = nullptr;                            // one line per IKE/ESP event of note
+    EVP_PKEY* device_key = nullptr;                       // borrowed: the token key (libp11)
     std::vector<std::vector<std::uint8_t>> device_chain;  // DER, device certificate first
-    std::function<std::time_t()> device_clock;  // validity checks use the device's time
+    std::function<std::time_t()> device_clock;            // validity checks use the device's time
 };
 
 struct TunnelInfo {

@@ -39,10 +39,12 @@ std::optional<profile::DutKind> dut_kind(const std::string& name, const profile:
 // Starts the DUT the options name inside the running lab and waits (bounded) until it is
 // in service where the adapter can tell. Null when no DUT was asked for.
 Result<std::unique_ptr<dut::DutAdapter>> start_dut(const LabUpOptions& options, profile::Profile profile,
-                                                   const pki::Manifest& manifest, const net::NetworkPlan& plan) {
+                                                   const pki::Manifest& manifest,
+                                                   const net::NetworkPlan& plan) {
     if (options.dut == "none") return std::unique_ptr<dut::DutAdapter>();
     const auto kind = dut_kind(options.dut, profile);
-    if (!kind) return Error("unknown --dut '" + options.dut + "' (none, profile, emulated, strongswan, external)");
+    if (!kind)
+        return Error("unknown --dut '" + options.dut + "' (none, profile, emulated, strongswan, external)");
     profile.dut.kind = *kind;
     dut::DutContext context;
     context.manifest = &manifest;
@@ -155,9 +157,10 @@ void register_lab_command(CLI::App& app, Action& action) {
                    "Soft lifetime of every Child SA in seconds: the SeGW rekeys it through CREATE_CHILD_SA "
                    "(hard lifetime: 3 times as long)")
         ->check(CLI::PositiveNumber);
-    up->add_option("--dut", options->dut,
-                   "Start a device under test in the DUT namespace once the lab is up: none (default), profile "
-                   "([dut] kind), emulated (hnbsec-henb), strongswan (charon as an H(e)NB), external")
+    up->add_option(
+          "--dut", options->dut,
+          "Start a device under test in the DUT namespace once the lab is up: none (default), profile "
+          "([dut] kind), emulated (hnbsec-henb), strongswan (charon as an H(e)NB), external")
         ->check(CLI::IsMember({"none", "profile", "emulated", "strongswan", "external"}));
     up->add_option("--defect", options->defects,
                    "Emulated DUT: switch this defect on from boot (repeatable; hnbsec-henb --list-defects)");

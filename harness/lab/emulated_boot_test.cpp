@@ -7,16 +7,15 @@
 //
 // One process (ONE_PROCESS): the PKI and token are made once.
 
-#include <pty.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <array>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness/lab/emulated_lab_fixture.h"
 

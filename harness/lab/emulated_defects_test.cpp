@@ -7,13 +7,12 @@
 //
 // One process (ONE_PROCESS): the PKI and token are made once.
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <string>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "emulator/defects/defect.h"
 #include "harness/lab/emulated_lab_fixture.h"
@@ -64,7 +63,8 @@ std::vector<Body> bodies(const ike::Message& message, ike::PayloadType type) {
 
 bool has_certreq(const ike::Message& m, ike::CertEncoding encoding) {
     const auto reqs = bodies<ike::CertReq>(m, ike::PayloadType::kCertReq);
-    return std::any_of(reqs.begin(), reqs.end(), [encoding](const auto& r) { return r.encoding == encoding; });
+    return std::any_of(reqs.begin(), reqs.end(),
+                       [encoding](const auto& r) { return r.encoding == encoding; });
 }
 
 bool has_notify(const ike::Message& m, ike::NotifyType type) {
@@ -74,7 +74,8 @@ bool has_notify(const ike::Message& m, ike::NotifyType type) {
 
 const ike::Proposal* first_proposal(const ike::Message& m) {
     for (const auto& p : m.payloads) {
-        if (const auto* sa = p.as<ike::Sa>(); sa != nullptr && !sa->proposals.empty()) return &sa->proposals.front();
+        if (const auto* sa = p.as<ike::Sa>(); sa != nullptr && !sa->proposals.empty())
+            return &sa->proposals.front();
     }
     return nullptr;
 }
@@ -85,7 +86,8 @@ bool proposal_has(const ike::Proposal& p, ike::TransformType type, std::uint16_t
 }
 
 bool proposal_has_type(const ike::Proposal& p, ike::TransformType type) {
-    return std::any_of(p.transforms.begin(), p.transforms.end(), [&](const auto& t) { return t.type == type; });
+    return std::any_of(p.transforms.begin(), p.transforms.end(),
+                       [&](const auto& t) { return t.type == type; });
 }
 
 std::string idi_text(const ike::Message& m) {
@@ -127,7 +129,8 @@ bool is_tls_failure(const LabEvent& e) {
 class EmulatedDefectsTest : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        dir_ = new fs::path(fs::temp_directory_path() / ("hnbsec-emulated-defects-" + std::to_string(getpid())));
+        dir_ =
+            new fs::path(fs::temp_directory_path() / ("hnbsec-emulated-defects-" + std::to_string(getpid())));
         fs::create_directories(*dir_);
         auto material = make_lab_material(*dir_ / "material");
         ASSERT_TRUE(material.ok()) << material.error().message();
@@ -142,7 +145,8 @@ protected:
     }
 
     // A lab with the emulator booting, `defects` on from boot.
-    std::unique_ptr<EmulatedLab> boot(const std::vector<std::string>& defects, EmulatedLabOptions options = {}) {
+    std::unique_ptr<EmulatedLab> boot(const std::vector<std::string>& defects,
+                                      EmulatedLabOptions options = {}) {
         const auto name = std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
                           std::to_string(runs_++);
         options.defects = defects;
@@ -169,7 +173,10 @@ protected:
         auto lab = boot(defects, options);
         if (!lab) return {"lab did not start", ""};
         const auto found = lab->timeline().wait_for(
-            0, [](const LabEvent& e) { return is_ntp_answered_inside_tunnel(e) || is_auth_failed_notify_from_device(e); },
+            0,
+            [](const LabEvent& e) {
+                return is_ntp_answered_inside_tunnel(e) || is_auth_failed_notify_from_device(e);
+            },
             kBootTimeout);
         if (!found) return {"neither within the timeout", lab->console_log()};
         return {is_ntp_answered_inside_tunnel(found->event) ? "tunnel used" : "refused", lab->console_log()};
@@ -185,16 +192,32 @@ LabMaterial* EmulatedDefectsTest::material_ = nullptr;
 
 // Every defect of the emulator has its wire test in this file: a new defect needs one.
 TEST(EmulatedDefectsCoverage, EveryDefectIsShownOnTheWire) {
-    const std::vector<std::string_view> tested{
-        "accept-untrusted-segw-cert", "skip-segw-identity-check", "accept-expired-segw-cert",
-        "wrong-idi",                  "no-trust-anchor-certreq",  "no-ocsp-certreq",
-        "ignore-ocsp-revoked",        "accept-unverified-ocsp",   "weak-ike-proposal",
-        "esp-null-integrity",         "no-cp-request",            "no-nat-detection",
-        "ignore-liveness",            "no-esp-replay-check",      "request-transport-mode",
-        "ntp-outside-tunnel",         "traffic-before-auth",      "cwmp-outside-tunnel",
-        "cwmp-plain-http",            "accept-tls10",             "accept-untrusted-hems-cert",
-        "skip-hems-hostname-check",   "no-tls-client-cert",       "ignore-hpm-removal",
-        "ignore-integrity-failure",   "skip-ntp-origin-check"};
+    const std::vector<std::string_view> tested{"accept-untrusted-segw-cert",
+                                               "skip-segw-identity-check",
+                                               "accept-expired-segw-cert",
+                                               "wrong-idi",
+                                               "no-trust-anchor-certreq",
+                                               "no-ocsp-certreq",
+                                               "ignore-ocsp-revoked",
+                                               "accept-unverified-ocsp",
+                                               "weak-ike-proposal",
+                                               "esp-null-integrity",
+                                               "no-cp-request",
+                                               "no-nat-detection",
+                                               "ignore-liveness",
+                                               "no-esp-replay-check",
+                                               "request-transport-mode",
+                                               "ntp-outside-tunnel",
+                                               "traffic-before-auth",
+                                               "cwmp-outside-tunnel",
+                                               "cwmp-plain-http",
+                                               "accept-tls10",
+                                               "accept-untrusted-hems-cert",
+                                               "skip-hems-hostname-check",
+                                               "no-tls-client-cert",
+                                               "ignore-hpm-removal",
+                                               "ignore-integrity-failure",
+                                               "skip-ntp-origin-check"};
     for (const auto& defect : emulator::all_defects()) {
         EXPECT_NE(std::find(tested.begin(), tested.end(), defect.name), tested.end())
             << defect.name << " has no wire test here";
@@ -219,7 +242,8 @@ TEST_F(EmulatedDefectsTest, CleanBootBaseline) {
     EXPECT_EQ(idi_text(*auth), material_->profile.dut.identity);
     const auto* ike_proposal = first_proposal(*init);
     ASSERT_NE(ike_proposal, nullptr);
-    EXPECT_FALSE(proposal_has(*ike_proposal, ike::TransformType::kEncr, static_cast<std::uint16_t>(ike::EncrId::k3Des)));
+    EXPECT_FALSE(proposal_has(*ike_proposal, ike::TransformType::kEncr,
+                              static_cast<std::uint16_t>(ike::EncrId::k3Des)));
     EXPECT_TRUE(lab->timeline().wait_for(0, is_inform_received, kBootTimeout)) << lab->console_log();
     const auto hello = lab->timeline().wait_for(0, is_client_hello, kStepTimeout);
     ASSERT_TRUE(hello);
@@ -235,7 +259,8 @@ TEST_F(EmulatedDefectsTest, WeakIkeProposalOffers3DesMd5Modp1024First) {
     const auto* p = first_proposal(*init);
     ASSERT_NE(p, nullptr);
     EXPECT_TRUE(proposal_has(*p, ike::TransformType::kEncr, static_cast<std::uint16_t>(ike::EncrId::k3Des)));
-    EXPECT_TRUE(proposal_has(*p, ike::TransformType::kDh, static_cast<std::uint16_t>(ike::DhGroup::kModp1024)));
+    EXPECT_TRUE(
+        proposal_has(*p, ike::TransformType::kDh, static_cast<std::uint16_t>(ike::DhGroup::kModp1024)));
 }
 
 TEST_F(EmulatedDefectsTest, NoNatDetectionDropsTheNatDNotifies) {
@@ -286,7 +311,8 @@ TEST_F(EmulatedDefectsTest, EspNullIntegrityOfferedFirst) {
     const auto* p = first_proposal(*auth);
     ASSERT_NE(p, nullptr);
     EXPECT_EQ(p->protocol, ike::ProtocolId::kEsp);
-    EXPECT_TRUE(proposal_has(*p, ike::TransformType::kEncr, static_cast<std::uint16_t>(ike::EncrId::kAesCbc)));
+    EXPECT_TRUE(
+        proposal_has(*p, ike::TransformType::kEncr, static_cast<std::uint16_t>(ike::EncrId::kAesCbc)));
     EXPECT_FALSE(proposal_has_type(*p, ike::TransformType::kInteg));
 }
 
@@ -360,7 +386,10 @@ TEST_F(EmulatedDefectsTest, AcceptUnverifiedOcsp) {
         auto lab = boot(defects, options);
         if (!lab) return std::string("lab did not start");
         const auto found = lab->timeline().wait_for(
-            0, [](const LabEvent& e) { return is_ntp_answered_inside_tunnel(e) || is_auth_failed_notify_from_device(e); },
+            0,
+            [](const LabEvent& e) {
+                return is_ntp_answered_inside_tunnel(e) || is_auth_failed_notify_from_device(e);
+            },
             kBootTimeout);
         if (!found) return "neither within the timeout:\n" + lab->console_log();
         return std::string(is_ntp_answered_inside_tunnel(found->event) ? "tunnel used" : "refused");
@@ -380,7 +409,9 @@ TEST_F(EmulatedDefectsTest, IgnoreLivenessLeavesTheSegwsCheckUnanswered) {
         // The SeGW's first retransmission comes after 500 ms: 3 s leaves room for an answer.
         const bool answered =
             lab->timeline()
-                .wait_for(mark, [](const LabEvent& e) { return ike_detail<ike::LivenessConfirmed>(e) != nullptr; }, 3s)
+                .wait_for(
+                    mark, [](const LabEvent& e) { return ike_detail<ike::LivenessConfirmed>(e) != nullptr; },
+                    3s)
                 .has_value();
         EXPECT_EQ(answered, !defect) << lab->console_log();
     }
@@ -393,7 +424,8 @@ TEST_F(EmulatedDefectsTest, NoEspReplayCheckDeliversAReplayedPacketTwice) {
     for (const bool defect : {false, true}) {
         EmulatedLabOptions options;
         options.lab.replay_esp_to_device = true;
-        auto lab = boot(defect ? std::vector<std::string>{"no-esp-replay-check"} : std::vector<std::string>{}, options);
+        auto lab = boot(defect ? std::vector<std::string>{"no-esp-replay-check"} : std::vector<std::string>{},
+                        options);
         ASSERT_TRUE(lab);
         auto ready = lab->dut().wait_ready(kBootTimeout);
         ASSERT_TRUE(ready.ok() && ready->outcome == dut::ActionOutcome::kDone) << lab->console_log();
@@ -413,7 +445,8 @@ TEST_F(EmulatedDefectsTest, NoEspReplayCheckDeliversAReplayedPacketTwice) {
                    esp->summary.find("echo-reply") != std::string::npos;
         };
         std::size_t first = 0;
-        ASSERT_TRUE(lab->timeline().wait_for(mark, is_echo_reply, kStepTimeout, &first)) << lab->console_log();
+        ASSERT_TRUE(lab->timeline().wait_for(mark, is_echo_reply, kStepTimeout, &first))
+            << lab->console_log();
         const bool second = lab->timeline().wait_for(first + 1, is_echo_reply, 2s).has_value();
         EXPECT_EQ(second, defect) << lab->console_log();
     }
@@ -427,17 +460,21 @@ TEST_F(EmulatedDefectsTest, SkipNtpOriginCheckTakesABogusTime) {
         EmulatedLabOptions options;
         options.lab.ntp_knobs.wrong_origin = true;
         options.lab.ntp_knobs.offset = std::chrono::hours(24 * 365 * 3);
-        auto lab = boot(defect ? std::vector<std::string>{"skip-ntp-origin-check"} : std::vector<std::string>{}, options);
+        auto lab = boot(
+            defect ? std::vector<std::string>{"skip-ntp-origin-check"} : std::vector<std::string>{}, options);
         ASSERT_TRUE(lab);
         auto ready = lab->dut().wait_ready(kBootTimeout);
         ASSERT_TRUE(ready.ok() && ready->outcome == dut::ActionOutcome::kDone) << lab->console_log();
         ASSERT_TRUE(lab->dut().hpm_remove().ok());
-        ASSERT_TRUE(lab->timeline().wait_for(0, is_ike_delete_from_device, kStepTimeout)) << lab->console_log();
+        ASSERT_TRUE(lab->timeline().wait_for(0, is_ike_delete_from_device, kStepTimeout))
+            << lab->console_log();
         const auto mark = lab->timeline().mark();
         ASSERT_TRUE(lab->dut().hpm_insert().ok());
         const auto found = lab->timeline().wait_for(
             mark,
-            [](const LabEvent& e) { return is_ntp_answered_inside_tunnel(e) || is_auth_failed_notify_from_device(e); },
+            [](const LabEvent& e) {
+                return is_ntp_answered_inside_tunnel(e) || is_auth_failed_notify_from_device(e);
+            },
             kBootTimeout);
         ASSERT_TRUE(found) << lab->console_log();
         EXPECT_EQ(is_auth_failed_notify_from_device(found->event), defect) << lab->console_log();
@@ -450,8 +487,9 @@ TEST_F(EmulatedDefectsTest, AcceptUntrustedHemsCert) {
     for (const bool defect : {false, true}) {
         EmulatedLabOptions options;
         options.lab.hems_certificate = "hems-untrusted";
-        auto lab = boot(defect ? std::vector<std::string>{"accept-untrusted-hems-cert"} : std::vector<std::string>{},
-                        options);
+        auto lab =
+            boot(defect ? std::vector<std::string>{"accept-untrusted-hems-cert"} : std::vector<std::string>{},
+                 options);
         ASSERT_TRUE(lab);
         const auto found = lab->timeline().wait_for(
             0, [](const LabEvent& e) { return is_inform_received(e) || is_tls_failure(e); }, kBootTimeout);
@@ -464,8 +502,9 @@ TEST_F(EmulatedDefectsTest, SkipHemsHostnameCheck) {
     for (const bool defect : {false, true}) {
         EmulatedLabOptions options;
         options.lab.hems_certificate = "hems-wrong-host";
-        auto lab = boot(defect ? std::vector<std::string>{"skip-hems-hostname-check"} : std::vector<std::string>{},
-                        options);
+        auto lab =
+            boot(defect ? std::vector<std::string>{"skip-hems-hostname-check"} : std::vector<std::string>{},
+                 options);
         ASSERT_TRUE(lab);
         const auto found = lab->timeline().wait_for(
             0, [](const LabEvent& e) { return is_inform_received(e) || is_tls_failure(e); }, kBootTimeout);
@@ -494,7 +533,8 @@ TEST_F(EmulatedDefectsTest, NoTlsClientCert) {
 TEST_F(EmulatedDefectsTest, CwmpPlainHttp) {
     auto lab = boot({"cwmp-plain-http"});
     ASSERT_TRUE(lab);
-    ASSERT_TRUE(lab->timeline().wait_for(0, is_ntp_answered_inside_tunnel, kBootTimeout)) << lab->console_log();
+    ASSERT_TRUE(lab->timeline().wait_for(0, is_ntp_answered_inside_tunnel, kBootTimeout))
+        << lab->console_log();
     EXPECT_TRUE(lab->timeline().wait_for(0, is_tls_failure, kStepTimeout)) << lab->console_log();
     EXPECT_FALSE(lab->timeline().wait_for(0, is_client_hello, 1s));
 }
@@ -514,14 +554,16 @@ TEST_F(EmulatedDefectsTest, IgnoreHpmRemovalKeepsTheIkeSa) {
 
 TEST_F(EmulatedDefectsTest, IgnoreIntegrityFailureConnectsWithATamperedImage) {
     for (const bool defect : {false, true}) {
-        auto lab = boot(defect ? std::vector<std::string>{"ignore-integrity-failure"} : std::vector<std::string>{});
+        auto lab =
+            boot(defect ? std::vector<std::string>{"ignore-integrity-failure"} : std::vector<std::string>{});
         ASSERT_TRUE(lab);
         auto ready = lab->dut().wait_ready(kBootTimeout);
         ASSERT_TRUE(ready.ok() && ready->outcome == dut::ActionOutcome::kDone) << lab->console_log();
         const auto mark = lab->timeline().mark();
         auto tampered = lab->dut().load_tampered_image();
         ASSERT_TRUE(tampered.ok()) << tampered.error().message();
-        const bool connected = lab->timeline().wait_for(mark, is_ike_established, defect ? kBootTimeout : 5s).has_value();
+        const bool connected =
+            lab->timeline().wait_for(mark, is_ike_established, defect ? kBootTimeout : 5s).has_value();
         EXPECT_EQ(connected, defect) << lab->console_log();
     }
 }
@@ -577,15 +619,15 @@ TEST_F(EmulatedLeakTest, NtpOutsideTunnel) {
     const auto clean = clear_packets({}, kClearNtp, is_ike_established, is_inform_received);
     EXPECT_EQ(clean.total, 0U);
     const auto leaky =
-        clear_packets({"ntp-outside-tunnel"}, kClearNtp, is_ike_established, [](const LabEvent& e) {
-            return is_inform_received(e) || is_tls_failure(e);
-        });
+        clear_packets({"ntp-outside-tunnel"}, kClearNtp, is_ike_established,
+                      [](const LabEvent& e) { return is_inform_received(e) || is_tls_failure(e); });
     EXPECT_EQ(leaky.at_event, 0U) << "NTP in clear before IKE is another defect";
     EXPECT_GT(leaky.total, 0U) << log_;
 }
 
 TEST_F(EmulatedLeakTest, TrafficBeforeAuth) {
-    const auto leaky = clear_packets({"traffic-before-auth"}, kClearNtp, is_ike_established, is_inform_received);
+    const auto leaky =
+        clear_packets({"traffic-before-auth"}, kClearNtp, is_ike_established, is_inform_received);
     EXPECT_GT(leaky.at_event, 0U) << log_;
 }
 

@@ -59,7 +59,8 @@ Result<std::unique_ptr<EmulatedLab>> EmulatedLab::start(const LabMaterial& mater
     dut_options.config.defects = options.defects;
     dut_options.config.ocsp_required = options.ocsp_required;
     dut_options.config.ocsp_request = options.ocsp_request;
-    auto dut = dut::EmulatedDut::create(material.profile, material.manifest, lab->services_->plan(), dut_options);
+    auto dut =
+        dut::EmulatedDut::create(material.profile, material.manifest, lab->services_->plan(), dut_options);
     if (!dut.ok()) return std::move(dut).error();
     lab->dut_ = std::move(dut).value();
     if (options.start_dut) HNBSEC_CHECK(lab->start_dut());
@@ -69,11 +70,14 @@ Result<std::unique_ptr<EmulatedLab>> EmulatedLab::start(const LabMaterial& mater
 Status EmulatedLab::start_dut() {
     auto started = dut_->start();
     if (!started.ok()) return std::move(started).error();
-    if (started->outcome != dut::ActionOutcome::kDone) return Error("emulator did not start: " + started->detail);
+    if (started->outcome != dut::ActionOutcome::kDone)
+        return Error("emulator did not start: " + started->detail);
     return Ok{};
 }
 
-EmulatedLab::~EmulatedLab() { (void)stop(); }
+EmulatedLab::~EmulatedLab() {
+    (void)stop();
+}
 
 Status EmulatedLab::stop() {
     Status result = Ok{};
@@ -94,11 +98,17 @@ std::string EmulatedLab::console_log() const {
     return text.str();
 }
 
-bool is_ike_established(const LabEvent& event) { return ike_detail<ike::IkeSaEstablished>(event) != nullptr; }
+bool is_ike_established(const LabEvent& event) {
+    return ike_detail<ike::IkeSaEstablished>(event) != nullptr;
+}
 
-bool is_child_sa_up(const LabEvent& event) { return ike_detail<ike::ChildSaUp>(event) != nullptr; }
+bool is_child_sa_up(const LabEvent& event) {
+    return ike_detail<ike::ChildSaUp>(event) != nullptr;
+}
 
-bool is_ocsp_staple_sent(const LabEvent& event) { return ike_detail<ike::OcspStapleSent>(event) != nullptr; }
+bool is_ocsp_staple_sent(const LabEvent& event) {
+    return ike_detail<ike::OcspStapleSent>(event) != nullptr;
+}
 
 bool is_ike_delete_from_device(const LabEvent& event) {
     const auto* deleted = ike_detail<ike::Deleted>(event);
@@ -112,7 +122,8 @@ bool is_ntp_answered_inside_tunnel(const LabEvent& event) {
 
 bool is_inform_received(const LabEvent& event) {
     const auto* hems = std::get_if<hems::HemsEvent>(&event.detail);
-    return hems != nullptr && hems->kind == hems::EventKind::kRpcReceived && hems->detail.rfind("Inform", 0) == 0;
+    return hems != nullptr && hems->kind == hems::EventKind::kRpcReceived &&
+           hems->detail.rfind("Inform", 0) == 0;
 }
 
 bool is_cwmp_session_end(const LabEvent& event) {

@@ -32,7 +32,7 @@ Result<LabMaterial> make_lab_material(const std::filesystem::path& dir);
 
 struct EmulatedLabOptions {
     LabOptions lab;
-    std::vector<std::string> defects;  // switched on from boot
+    std::vector<std::string> defects;   // switched on from boot
     std::optional<bool> ocsp_request;   // the device asks for a stapled OCSP answer (default: yes)
     std::optional<bool> ocsp_required;  // the device's soft/hard-fail policy (default: hard)
     bool start_dut = true;              // false: the caller starts it (after a capture, say)
@@ -41,7 +41,8 @@ struct EmulatedLabOptions {
 class EmulatedLab {
 public:
     // Starts the lab roles and, unless told otherwise, the emulator (not waiting for its boot).
-    static Result<std::unique_ptr<EmulatedLab>> start(const LabMaterial& material, const EmulatedLabOptions& options,
+    static Result<std::unique_ptr<EmulatedLab>> start(const LabMaterial& material,
+                                                      const EmulatedLabOptions& options,
                                                       const std::filesystem::path& run_dir);
     ~EmulatedLab();
     Status start_dut();

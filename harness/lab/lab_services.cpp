@@ -152,10 +152,10 @@ Result<std::unique_ptr<LabServices>> LabServices::start(const profile::Profile& 
     HNBSEC_CHECK(r.segw->bind());
 
     // The time server: inside the tunnel (core namespace), and on the public side if named.
-    r.time_server =
-        std::make_unique<timeserver::TimeServer>(r.io, options.ntp_knobs, [raw](const timeserver::RequestEvent& e) {
-            raw->report(LabEvent{"ntp", e});
-        });
+    r.time_server = std::make_unique<timeserver::TimeServer>(r.io, options.ntp_knobs,
+                                                             [raw](const timeserver::RequestEvent& e) {
+                                                                 raw->report(LabEvent{"ntp", e});
+                                                             });
     const std::pair<const std::optional<std::string>*, net::Side> places[] = {
         {&profile.pixit.time_server_inner, net::Side::kCore},
         {&profile.pixit.time_server_outer, net::Side::kPublic},

@@ -52,9 +52,9 @@ struct LabOptions {
     esp::LifetimeLimits esp_lifetime;               // the SeGW's Child SAs: past soft, rekey
     std::optional<std::string> run_id;              // default: a random one
     // Test knobs of the other roles (defaults: a conformant network).
-    ocsp::Knobs staple_knobs;                 // how the SeGW's RFC 4806 staple is made
-    std::string hems_certificate = "hems";    // the H(e)MS certificate, by PKI name (both listeners)
-    bool replay_esp_to_device = false;        // the SeGW sends every ESP packet to a device twice
+    ocsp::Knobs staple_knobs;               // how the SeGW's RFC 4806 staple is made
+    std::string hems_certificate = "hems";  // the H(e)MS certificate, by PKI name (both listeners)
+    bool replay_esp_to_device = false;      // the SeGW sends every ESP packet to a device twice
 };
 
 class LabServices {

@@ -1,9 +1,9 @@
 #include "harness/lab/pki_setup.h"
 
-#include <arpa/inet.h>
-
 #include <array>
 #include <cstdint>
+
+#include <arpa/inet.h>
 
 #include "fixtures/pki/pki.h"
 #include "harness/lab/token_setup.h"
@@ -37,7 +37,8 @@ pki::Flavour to_pki_flavour(profile::KeyFlavour flavour) {
 
 bool is_ip_literal(const std::string& host) {
     std::array<unsigned char, sizeof(in6_addr)> buffer{};
-    return inet_pton(AF_INET, host.c_str(), buffer.data()) == 1 || inet_pton(AF_INET6, host.c_str(), buffer.data()) == 1;
+    return inet_pton(AF_INET, host.c_str(), buffer.data()) == 1 ||
+           inet_pton(AF_INET6, host.c_str(), buffer.data()) == 1;
 }
 
 pki::PkiOptions options_from_profile(const profile::Profile& p, const fs::path& dir) {

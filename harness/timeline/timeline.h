@@ -46,8 +46,8 @@ public:
 
     // The first event at or after `from` that matches, waiting up to `timeout` for it;
     // nullopt when none came in time. `position`, when given, receives its index.
-    std::optional<Entry> wait_for(std::size_t from, const Predicate& matches, std::chrono::milliseconds timeout,
-                                  std::size_t* position = nullptr) const {
+    std::optional<Entry> wait_for(std::size_t from, const Predicate& matches,
+                                  std::chrono::milliseconds timeout, std::size_t* position = nullptr) const {
         const auto deadline = Clock::now() + timeout;
         std::unique_lock lock(mutex_);
         std::size_t next = from;

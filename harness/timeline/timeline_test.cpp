@@ -18,7 +18,8 @@ TEST(Timeline, WaitFindsAnEventPublishedLaterByAnotherThread) {
         timeline.publish("noise");
         timeline.publish("ike established");
     });
-    auto found = timeline.wait_for(mark, [](const std::string& e) { return e.rfind("ike", 0) == 0; }, 5s);
+    auto found = timeline.wait_for(
+        mark, [](const std::string& e) { return e.rfind("ike", 0) == 0; }, 5s);
     role.join();
     ASSERT_TRUE(found.has_value());
     EXPECT_EQ(found->event, "ike established");
@@ -28,9 +29,13 @@ TEST(Timeline, EventsBeforeTheMarkDoNotCount) {
     Timeline<std::string> timeline;
     timeline.publish("delete");
     const auto mark = timeline.mark();
-    EXPECT_FALSE(timeline.wait_for(mark, [](const std::string& e) { return e == "delete"; }, 20ms).has_value());
+    EXPECT_FALSE(timeline
+                     .wait_for(
+                         mark, [](const std::string& e) { return e == "delete"; }, 20ms)
+                     .has_value());
     std::size_t position = 99;
-    EXPECT_TRUE(timeline.wait_for(0, [](const std::string& e) { return e == "delete"; }, 20ms, &position));
+    EXPECT_TRUE(timeline.wait_for(
+        0, [](const std::string& e) { return e == "delete"; }, 20ms, &position));
     EXPECT_EQ(position, 0U);
 }
 

@@ -24,7 +24,8 @@ struct ClientHello {
 
     // The highest version offered: the max of supported_versions, else legacy_version.
     std::uint16_t highest_version() const;
-    // One line: "TLSv1.3 (legacy TLSv1.2) versions 0304,0303 suites 1301,1302 groups 001d,0017 sigalgs 0804 sni hems.lab.test".
+    // One line: "TLSv1.3 (legacy TLSv1.2) versions 0304,0303 suites 1301,1302 groups 001d,0017 sigalgs 0804
+    // sni hems.lab.test".
     std::string summary() const;
 };
 

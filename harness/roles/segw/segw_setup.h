@@ -11,9 +11,9 @@
 #include <string_view>
 
 #include "core/result.h"
-#include "harness/roles/ocsp/knobs.h"
 #include "fixtures/pki/manifest.h"
 #include "harness/profile/profile.h"
+#include "harness/roles/ocsp/knobs.h"
 #include "harness/roles/segw/address_pool.h"
 #include "harness/roles/segw/device_ocsp_check.h"
 #include "proto/ike/sa/config.h"

@@ -64,12 +64,12 @@ public:
 // Knobs a SeGW test case sets (responder role only).
 struct ResponderKnobs {
     bool force_cookie = false;
-    std::size_t half_open_cookie_threshold = 64;  // cookies once this many SAs are half-open
-    std::optional<NotifyType> ike_sa_init_error;  // answer IKE_SA_INIT with this notify instead
-    std::optional<NotifyType> ike_auth_error;     // answer IKE_AUTH with this notify instead
-    int drop_response_n = 0;                      // 1-based per SA; 0 = never
-    int duplicate_response_n = 0;                 // 1-based per SA; 0 = never
-    int delay_response_n = 0;                     // 1-based per SA; 0 = never
+    std::size_t half_open_cookie_threshold = 64;     // cookies once this many SAs are half-open
+    std::optional<NotifyType> ike_sa_init_error;     // answer IKE_SA_INIT with this notify instead
+    std::optional<NotifyType> ike_auth_error;        // answer IKE_AUTH with this notify instead
+    int drop_response_n = 0;                         // 1-based per SA; 0 = never
+    int duplicate_response_n = 0;                    // 1-based per SA; 0 = never
+    int delay_response_n = 0;                        // 1-based per SA; 0 = never
     std::chrono::milliseconds response_delay{2000};  // how long that response is held
     std::optional<std::size_t> force_fragment_mtu;
     std::optional<std::vector<ProposalSpec>> ike_proposals;  // restrict acceptable proposals

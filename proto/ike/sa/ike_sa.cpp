@@ -260,8 +260,9 @@ void IkeSa::send_response(ExchangeType exchange, std::uint32_t message_id, const
     if (role_ == Role::kResponder && config_.knobs.delay_response_n == responses_sent_) {
         // Held until on_timer; retransmitted requests meanwhile find no answer either.
         delayed_until_ = now_ + config_.knobs.response_delay;
-        emit(Dropped{"knob: response #" + std::to_string(responses_sent_) + " (" + exchange_type_name(exchange) +
-                     ") held for " + std::to_string(config_.knobs.response_delay.count()) + " ms"});
+        emit(Dropped{"knob: response #" + std::to_string(responses_sent_) + " (" +
+                     exchange_type_name(exchange) + ") held for " +
+                     std::to_string(config_.knobs.response_delay.count()) + " ms"});
         return;
     }
     transmit(packets, exchange, false, message_id, cached_->payloads, false);
@@ -1719,7 +1720,9 @@ Output IkeSa::on_timer(TimePoint now) {
     }
     if (delayed_until_ && now >= *delayed_until_) {
         delayed_until_.reset();
-        if (cached_) transmit(cached_->packets, cached_->exchange, false, cached_->message_id, cached_->payloads, false);
+        if (cached_)
+            transmit(cached_->packets, cached_->exchange, false, cached_->message_id, cached_->payloads,
+                     false);
     }
     if (reassembly_ && now >= reassembly_->deadline) {
         emit(Dropped{"reassembly of message id " + std::to_string(reassembly_->message_id) +

@@ -511,7 +511,8 @@ TEST(IkeSa, DelayedResponseIsHeldThroughRetransmissionsThenSent) {
     // The initiator retransmitted (500 ms, 1000 ms) and got nothing until the delay was over.
     bool held_retransmission = false;
     for (const auto& d : of<Dropped>(net.resp_events))
-        held_retransmission = held_retransmission || d.reason.find("while its response is held") != std::string::npos;
+        held_retransmission =
+            held_retransmission || d.reason.find("while its response is held") != std::string::npos;
     EXPECT_TRUE(held_retransmission) << net.events();
     EXPECT_FALSE(has<RetransmitAnswered>(net.resp_events));
     EXPECT_GE(net.now - began, std::chrono::milliseconds(1200));
