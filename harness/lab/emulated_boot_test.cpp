@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness/lab/emulated_lab_fixture.h"
+#include "harness/lab/emulated_lab_suite.h"
 
 namespace hnbsec::lab::testing {
 namespace {
@@ -70,33 +70,11 @@ std::string pkcs11_tool_private_objects(const fs::path& module, const std::strin
     return output;
 }
 
-class EmulatedBootTest : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() {
-        dir_ = new fs::path(fs::temp_directory_path() / ("hnbsec-emulated-boot-" + std::to_string(getpid())));
-        fs::create_directories(*dir_);
-        auto material = make_lab_material(*dir_ / "material");
-        ASSERT_TRUE(material.ok()) << material.error().message();
-        material_ = new LabMaterial(std::move(material).value());
-    }
-    static void TearDownTestSuite() {
-        delete material_;
-        material_ = nullptr;
-        if (dir_ != nullptr) fs::remove_all(*dir_);
-        delete dir_;
-        dir_ = nullptr;
-    }
-
-    static fs::path* dir_;
-    static LabMaterial* material_;
-};
-
-fs::path* EmulatedBootTest::dir_ = nullptr;
-LabMaterial* EmulatedBootTest::material_ = nullptr;
+using EmulatedBootTest = EmulatedLabSuite;
 
 TEST_F(EmulatedBootTest, FullBootHpmRemovalAndReinsertionAreHarnessEvents) {
     ASSERT_NE(material_, nullptr);
-    auto started = EmulatedLab::start(*material_, EmulatedLabOptions{}, *dir_ / "run-boot");
+    auto started = EmulatedLab::start(*material_, EmulatedLabOptions{}, run_dir());
     ASSERT_TRUE(started.ok()) << started.error().message();
     auto& lab = **started;
     auto& timeline = lab.timeline();

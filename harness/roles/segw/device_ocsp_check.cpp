@@ -17,6 +17,7 @@
 #include "harness/profile/url.h"
 #include "proto/http/response_parser.h"
 #include "proto/http/serialize.h"
+#include "proto/ossl/handles.h"
 
 namespace hnbsec::segw {
 namespace {
@@ -24,23 +25,15 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 template <auto FreeFn>
-struct Free {
-    template <typename T>
-    void operator()(T* p) const {
-        FreeFn(p);
-    }
-};
-using StorePtr = std::unique_ptr<X509_STORE, Free<X509_STORE_free>>;
-using X509Ptr = std::unique_ptr<X509, Free<X509_free>>;
-using RequestPtr = std::unique_ptr<OCSP_REQUEST, Free<OCSP_REQUEST_free>>;
-using ResponsePtr = std::unique_ptr<OCSP_RESPONSE, Free<OCSP_RESPONSE_free>>;
-using BasicPtr = std::unique_ptr<OCSP_BASICRESP, Free<OCSP_BASICRESP_free>>;
-using CertIdPtr = std::unique_ptr<OCSP_CERTID, Free<OCSP_CERTID_free>>;
-using BioPtr = std::unique_ptr<BIO, Free<BIO_free>>;
-struct CertStackFree {  // does not own the certificates
-    void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }
-};
-using CertStackPtr = std::unique_ptr<STACK_OF(X509), CertStackFree>;
+using Free = ossl::Free<FreeFn>;
+using StorePtr = ossl::X509StorePtr;
+using X509Ptr = ossl::X509Ptr;
+using RequestPtr = ossl::OcspRequestPtr;
+using ResponsePtr = ossl::OcspResponsePtr;
+using BasicPtr = ossl::OcspBasicPtr;
+using CertIdPtr = ossl::OcspCertIdPtr;
+using BioPtr = ossl::BioPtr;
+using CertStackPtr = ossl::X509RefStackPtr;
 struct OsslStringFree {
     void operator()(char* p) const { OPENSSL_free(p); }
 };
