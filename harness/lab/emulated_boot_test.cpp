@@ -136,5 +136,33 @@ TEST_F(EmulatedBootTest, FullBootHpmRemovalAndReinsertionAreHarnessEvents) {
     EXPECT_TRUE(stopped.ok()) << stopped.error().message();
 }
 
+TEST_F(EmulatedBootTest, SegwDeleteIsFollowedByANewIkeSaAfterBackoff) {
+    ASSERT_NE(material_, nullptr);
+    auto started = EmulatedLab::start(*material_, EmulatedLabOptions{}, run_dir());
+    ASSERT_TRUE(started.ok()) << started.error().message();
+    auto& lab = **started;
+    auto ready = lab.dut().wait_ready(kBootTimeout);
+    ASSERT_TRUE(ready.ok() && ready->outcome == dut::ActionOutcome::kDone) << lab.console_log();
+
+    const auto mark = lab.timeline().mark();
+    lab.services().delete_ike_sas();
+    // The SeGW's DELETE is answered, then the device comes back on its own.
+    auto deleted = lab.timeline().wait_for(
+        mark,
+        [](const LabEvent& e) {
+            const auto* segw = std::get_if<segw::SegwEvent>(&e.detail);
+            const auto* ike_event = segw != nullptr ? std::get_if<ike::Event>(segw) : nullptr;
+            const auto* d = ike_event != nullptr ? std::get_if<ike::Deleted>(ike_event) : nullptr;
+            return d != nullptr && !d->by_peer && d->which == ike::Deleted::Which::kIkeSa;
+        },
+        kStepTimeout);
+    ASSERT_TRUE(deleted) << lab.console_log();
+    std::size_t at = 0;
+    EXPECT_TRUE(lab.timeline().wait_for(mark, is_ike_established, kBootTimeout, &at)) << lab.console_log();
+    EXPECT_TRUE(lab.timeline().wait_for(at, is_ntp_answered_inside_tunnel, kStepTimeout))
+        << lab.console_log();
+    EXPECT_NE(lab.console_log().find("state backoff"), std::string::npos) << lab.console_log();
+}
+
 }  // namespace
 }  // namespace hnbsec::lab::testing

@@ -268,6 +268,10 @@ void LabServices::check_liveness() {
     if (running_ && running_->segw) running_->segw->check_liveness();
 }
 
+void LabServices::delete_ike_sas() {
+    if (running_ && running_->segw) running_->segw->delete_ike_sas();
+}
+
 Status LabServices::stop() {
     Running& r = *running_;
     if (r.stopped) return Ok{};

@@ -76,6 +76,8 @@ public:
     Status stop();
     // Stimulus: the SeGW sends a liveness check on every established IKE SA.
     void check_liveness();
+    // Stimulus: the SeGW deletes every established IKE SA (a device must reconnect).
+    void delete_ike_sas();
 
 private:
     struct Running;

@@ -114,17 +114,25 @@ void SegwService::run() {
     io_.run();
 }
 
-void SegwService::check_liveness() {
-    asio::post(io_, [this] {
+void SegwService::for_each_established(std::function<ike::Output(ike::IkeSa&, ike::TimePoint)> act) {
+    asio::post(io_, [this, act = std::move(act)] {
         const ike::TimePoint now = ike::Clock::now();
         std::vector<std::uint64_t> established;
         for (const ike::IkeSa* sa : responder_.sas()) {
             if (sa->state() == ike::SaState::kEstablished) established.push_back(sa->spi_local());
         }
         for (const auto spi : established) {
-            if (ike::IkeSa* sa = responder_.find(spi)) deliver(sa->send_liveness_check(now));
+            if (ike::IkeSa* sa = responder_.find(spi)) deliver(act(*sa, now));
         }
     });
+}
+
+void SegwService::check_liveness() {
+    for_each_established([](ike::IkeSa& sa, ike::TimePoint now) { return sa.send_liveness_check(now); });
+}
+
+void SegwService::delete_ike_sas() {
+    for_each_established([](ike::IkeSa& sa, ike::TimePoint now) { return sa.delete_ike_sa(now); });
 }
 
 void SegwService::stop() {

@@ -67,6 +67,8 @@ public:
     // Sends a liveness check (an empty INFORMATIONAL request, RFC 7296 §2.4) on every
     // established IKE SA; their answers, or the lack of them, become events. Any thread.
     void check_liveness();
+    // Deletes every established IKE SA (an INFORMATIONAL DELETE to each device). Any thread.
+    void delete_ike_sas();
 
     ike::IkeResponder& responder() { return responder_; }
     // The ports the sockets are bound to (useful after binding port 0).
@@ -87,6 +89,8 @@ private:
     void receive(Listener& listener);
     void on_datagram(Listener& listener, std::size_t size);
     void deliver(ike::Output output);
+    // Runs `act` on the loop for every established IKE SA and delivers what it produces.
+    void for_each_established(std::function<ike::Output(ike::IkeSa&, ike::TimePoint)> act);
     void arm_timer();
     void arm_lifetime_timer();
     void read_tun();
