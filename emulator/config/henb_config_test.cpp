@@ -46,7 +46,7 @@ protected:
     void TearDown() override { fs::remove_all(dir_); }
 
     fs::path write(const std::string& text) {
-        const auto path = dir_ / "henb.toml";
+        auto path = dir_ / "henb.toml";
         std::ofstream(path) << text;
         return path;
     }

@@ -27,7 +27,7 @@ std::string clock_text() {
 ConsoleLog::ConsoleLog() = default;
 
 ConsoleLog::~ConsoleLog() {
-    if (file_ != nullptr) std::fclose(file_);
+    if (file_ != nullptr) static_cast<void>(std::fclose(file_));
 }
 
 Status ConsoleLog::open_file(const std::filesystem::path& path) {
@@ -38,9 +38,9 @@ Status ConsoleLog::open_file(const std::filesystem::path& path) {
         ::close(fd);
         return Error(fmt::format("cannot open log file {}: {}", path.string(), std::strerror(errno)));
     }
-    std::setvbuf(file, nullptr, _IOLBF, 0);
+    static_cast<void>(std::setvbuf(file, nullptr, _IOLBF, 0));  // line-buffered: a crash loses no line
     const std::lock_guard lock(mutex_);
-    if (file_ != nullptr) std::fclose(file_);
+    if (file_ != nullptr) static_cast<void>(std::fclose(file_));
     file_ = file;
     return Ok{};
 }
@@ -48,8 +48,9 @@ Status ConsoleLog::open_file(const std::filesystem::path& path) {
 void ConsoleLog::line(std::string_view step, std::string_view text) {
     const auto out = fmt::format("{} {} {}\n", clock_text(), step, text);
     const std::lock_guard lock(mutex_);
-    if (to_stderr_) std::fputs(out.c_str(), stderr);
-    if (file_ != nullptr) std::fputs(out.c_str(), file_);
+    // A log line that cannot be written has nowhere better to be reported.
+    if (to_stderr_) static_cast<void>(std::fputs(out.c_str(), stderr));
+    if (file_ != nullptr) static_cast<void>(std::fputs(out.c_str(), file_));
 }
 
 }  // namespace hnbsec::emulator
