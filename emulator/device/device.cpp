@@ -308,9 +308,10 @@ Device::Attempt Device::attempt(std::uint64_t epoch) {
         sync_time(inside_time_query(*config_.time, config_.backhaul, defects_, tunnel.inner_address), epoch,
                   true);
     }
+    bool informed = !config_.hems.has_value();
     if (config_.hems && interrupt(epoch, true) == Interrupt::kNone) {
         set_state(DeviceState::kCwmp);
-        inform(epoch, *credentials);
+        informed = inform(epoch, *credentials);
     }
     if (const Interrupt why = interrupt(epoch, true); why != Interrupt::kNone) {
         drop_link(why);
@@ -320,11 +321,22 @@ Device::Attempt Device::attempt(std::uint64_t epoch) {
     set_state(DeviceState::kInService);
     backoff_.reset();
 
+    // A failed Inform is retried while the tunnel stands (TR-069 §3.2.1.1: a CPE retries its
+    // session), waiting retry_base, doubling up to retry_max.
+    auto inform_wait = config_.segw.retry_base;
+    auto next_inform = std::chrono::steady_clock::now() + inform_wait;
     while (true) {
         if (const Interrupt why = interrupt(epoch, true); why != Interrupt::kNone) {
             drop_link(why);
             end_link();
             return Attempt::kInterrupted;
+        }
+        if (!informed && std::chrono::steady_clock::now() >= next_inform) {
+            log_.line("cwmp", "retrying the Inform");
+            informed = inform(epoch, *credentials);
+            inform_wait = std::min(inform_wait * 2, config_.segw.retry_max);
+            next_inform = std::chrono::steady_clock::now() + inform_wait;
+            continue;
         }
         auto down = link_->wait_down(kSupervisionSlice);
         if (down || !link_->up()) {
@@ -351,7 +363,7 @@ void Device::sync_time(const TimeQuery& query, std::uint64_t epoch, bool hpm_mat
                                   (*sample)->stratum));
 }
 
-void Device::inform(std::uint64_t epoch, const tre::Credentials& credentials) {
+bool Device::inform(std::uint64_t epoch, const tre::Credentials& credentials) {
     std::string inner;
     {
         const std::lock_guard lock(mutex_);
@@ -365,15 +377,16 @@ void Device::inform(std::uint64_t epoch, const tre::Credentials& credentials) {
     }
     log_.line("cwmp", fmt::format("Inform 1 BOOT to {}", request.url));
     auto result = blocking(epoch, true, [&] { return deps_.send_inform(request); });
-    if (!result) return;
+    if (!result) return false;
     if (!*result) {
         log_.line("cwmp", "FAILED: " + one_line(result->error()));
-        return;
+        return false;
     }
     const InformResult& r = **result;
     log_.line("cwmp", fmt::format("Inform answered: HTTP {}{}, {} {}, session end HTTP {}", r.inform_status,
                                   r.inform_response ? " InformResponse" : " (no InformResponse)",
                                   r.tls_version, r.cipher, r.close_status));
+    return r.inform_response;
 }
 
 // ---- helpers --------------------------------------------------------------------------------

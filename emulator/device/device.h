@@ -92,7 +92,8 @@ private:
     void connect_loop(std::uint64_t epoch);
     Attempt attempt(std::uint64_t epoch);
     void sync_time(const TimeQuery& query, std::uint64_t epoch, bool hpm_matters);
-    void inform(std::uint64_t epoch, const tre::Credentials& credentials);
+    // One Inform session; true when the H(e)MS answered it with an InformResponse.
+    bool inform(std::uint64_t epoch, const tre::Credentials& credentials);
 
     Interrupt interrupt(std::uint64_t epoch, bool hpm_matters) const;
     Interrupt interrupt_locked(std::uint64_t epoch, bool hpm_matters) const;

@@ -40,6 +40,20 @@ TEST_F(DeviceTest, BootsInTheReadmeOrder) {
     EXPECT_THAT(log_text(), HasSubstr("integrity ok"));
 }
 
+TEST_F(DeviceTest, FailedInformIsRetriedWithBackoffWhileTheTunnelStands) {
+    {
+        const std::lock_guard lock(world_.mutex);
+        world_.failing_informs = 2;
+    }
+    Device& device = start();
+    ASSERT_TRUE(device.wait_for(DeviceState::kInService, 5s)) << log_text();
+    ASSERT_TRUE(world_.wait([&] { return world_.informs.size() == 3; })) << log_text();
+    // Answered: no further Inform (retry_base is 20 ms, so a fourth would come within 200 ms).
+    EXPECT_FALSE(world_.wait_for_ms(200, [&] { return world_.informs.size() > 3; }));
+    EXPECT_THAT(log_text(), HasSubstr("retrying the Inform"));
+    EXPECT_THAT(log_text(), HasSubstr("Inform answered"));
+}
+
 TEST_F(DeviceTest, TimeOutsideTheTunnelComesBeforeIke) {
     config_.time->inside = false;
     Device& device = start();

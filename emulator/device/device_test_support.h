@@ -62,6 +62,7 @@ public:
     std::deque<Result<TunnelInfo>> outcomes;  // per attempt; empty = up with kInner
     std::chrono::milliseconds offset{5000};
     bool block_inform_until_closed = false;
+    int failing_informs = 0;  // the first N Informs fail (connection refused)
 
     DeviceDeps deps() {
         return DeviceDeps{
@@ -96,6 +97,10 @@ public:
                 informs.push_back(request);
                 events.emplace_back("inform " + request.url);
                 changed.notify_all();
+                if (failing_informs > 0) {
+                    --failing_informs;
+                    return Error("connect to 10.78.0.10:7547: connection refused");
+                }
                 if (block_inform_until_closed) {
                     changed.wait_for(lock, 5s, [&] { return current == nullptr || current->closed; });
                     return Error("connection reset: tunnel gone");
@@ -106,9 +111,10 @@ public:
     }
 
     // Waits (up to 5 s) until `pred` holds under the world's lock.
-    bool wait(const std::function<bool()>& pred) {
+    bool wait(const std::function<bool()>& pred) { return wait_for_ms(5000, pred); }
+    bool wait_for_ms(int ms, const std::function<bool()>& pred) {
         std::unique_lock lock(mutex);
-        return changed.wait_for(lock, 5s, pred);
+        return changed.wait_for(lock, std::chrono::milliseconds(ms), pred);
     }
 
     void lose_link() {
