@@ -37,6 +37,7 @@ namespace hnbsec::bench {
 namespace {
 
 namespace fs = std::filesystem;
+constexpr int kFastRuns = 3;  // best of: libpcap loop and our inspect, with and without keys
 using BenchClock = std::chrono::steady_clock;
 using ike::Bytes;
 namespace pt = pcap::testing;
@@ -351,18 +352,28 @@ Result<PcapBenchResult> run_pcap_bench(const PcapBenchOptions& options) {
     result.file_bytes = fs::file_size(capture);
 
     // One after the other on the same (page-cached) file: libpcap first warms the cache.
-    HNBSEC_TRY(std::size_t read, time_libpcap(capture, result.libpcap_seconds));
-    if (read != result.packets) {
-        return Error("libpcap read " + std::to_string(read) + " packets of " +
-                     std::to_string(result.packets));
+    // The fast readers take a few dozen milliseconds, where a scheduler hiccup on a shared
+    // machine is a large fraction: each is run kFastRuns times and its best time is kept.
+    result.libpcap_seconds = result.ours_seconds = result.ours_no_keys_seconds = 1e9;
+    for (int run = 0; run < kFastRuns; ++run) {
+        double seconds = 0;
+        HNBSEC_TRY(std::size_t read, time_libpcap(capture, seconds));
+        if (read != result.packets) {
+            return Error("libpcap read " + std::to_string(read) + " packets of " +
+                         std::to_string(result.packets));
+        }
+        result.libpcap_seconds = std::min(result.libpcap_seconds, seconds);
+        HNBSEC_TRY(result.inner_packets, time_ours(capture, keys_dir, seconds));
+        if (result.inner_packets != result.esp_packets) {
+            return Error("our inspect decrypted " + std::to_string(result.inner_packets) + " of " +
+                         std::to_string(result.esp_packets) + " ESP packets");
+        }
+        result.ours_seconds = std::min(result.ours_seconds, seconds);
+        HNBSEC_TRY(std::size_t opaque, time_ours(capture, {}, seconds));
+        if (opaque != 0)
+            return Error("inspect without keys decrypted " + std::to_string(opaque) + " packets");
+        result.ours_no_keys_seconds = std::min(result.ours_no_keys_seconds, seconds);
     }
-    HNBSEC_TRY(result.inner_packets, time_ours(capture, keys_dir, result.ours_seconds));
-    if (result.inner_packets != result.esp_packets) {
-        return Error("our inspect decrypted " + std::to_string(result.inner_packets) + " of " +
-                     std::to_string(result.esp_packets) + " ESP packets");
-    }
-    HNBSEC_TRY(std::size_t opaque, time_ours(capture, {}, result.ours_no_keys_seconds));
-    if (opaque != 0) return Error("inspect without keys decrypted " + std::to_string(opaque) + " packets");
     HNBSEC_CHECK(time_tshark(options, capture, keys, result.tshark_seconds));
     return result;
 }

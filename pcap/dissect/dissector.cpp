@@ -32,6 +32,16 @@ constexpr std::uint16_t kPortIke = 500;
 constexpr std::uint16_t kPortNatT = 4500;
 constexpr std::uint16_t kPortNtp = 123;
 
+// Network-order loads for fixed headers whose length was checked once beforehand: the hot
+// path of every packet, where a bounds check per field (ByteReader) cost more than the
+// dissection itself. Short or unusual headers still go through ByteReader for its errors.
+std::uint16_t be16(const std::uint8_t* p) {
+    return static_cast<std::uint16_t>((std::uint16_t{p[0]} << 8) | p[1]);
+}
+std::uint32_t be32(const std::uint8_t* p) {
+    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+}
+
 }  // namespace
 
 struct Dissector::State {
@@ -72,6 +82,13 @@ void Dissector::State::link(LinkType type, Bytes frame, PacketDissection& d) {
     switch (type) {
         case LinkType::kEthernet: {
             d.layers.push_back(Layer::kEthernet);
+            if (frame.size() >= 14) {  // untagged: addresses, then the EtherType (IEEE 802.3 §3.1)
+                const std::uint16_t et = be16(frame.data() + 12);
+                if (et != kEtherVlan && et != kEtherQinQ) {
+                    ether_payload(et, frame.subspan(14), d);
+                    return;
+                }
+            }
             auto header = r.skip(12, "Ethernet addresses");
             auto ether_type = r.u16("EtherType");
             if (!header.ok() || !ether_type.ok()) {
@@ -161,19 +178,37 @@ void Dissector::State::ipv4(Bytes packet, PacketDissection& d) {
     d.layers.push_back(Layer::kIpv4);
     ByteReader r(packet);
     auto parse = [&]() -> Result<Bytes> {
-        HNBSEC_TRY(std::uint8_t ver_ihl, r.u8("IPv4 Version/IHL"));
-        const std::size_t ihl = std::size_t{ver_ihl & 0x0fU} * 4U;
-        if (ihl < 20) return Error("IPv4 IHL " + std::to_string(ihl / 4) + " is below 5");
-        HNBSEC_CHECK(r.skip(1, "IPv4 Type of Service"));
-        HNBSEC_TRY(std::uint16_t total, r.u16("IPv4 Total Length"));
-        HNBSEC_TRY(std::uint16_t id, r.u16("IPv4 Identification"));
-        HNBSEC_TRY(std::uint16_t frag, r.u16("IPv4 Flags/Fragment Offset"));
-        HNBSEC_CHECK(r.skip(1, "IPv4 TTL"));
-        HNBSEC_TRY(d.ip_protocol, r.u8("IPv4 Protocol"));
-        HNBSEC_CHECK(r.skip(2, "IPv4 Header Checksum"));
-        HNBSEC_TRY(auto src, r.bytes(4, "IPv4 Source Address"));
-        HNBSEC_TRY(auto dst, r.bytes(4, "IPv4 Destination Address"));
-        HNBSEC_CHECK(r.skip(ihl - 20, "IPv4 Options"));
+        std::size_t ihl = 20;
+        std::uint16_t total = 0;
+        std::uint16_t id = 0;
+        std::uint16_t frag = 0;
+        Bytes src;
+        Bytes dst;
+        if (packet.size() >= 20 && (packet[0] & 0x0fU) == 5) {
+            // The common header without options: fields at their RFC 791 §3.1 offsets.
+            const std::uint8_t* h = packet.data();
+            total = be16(h + 2);
+            id = be16(h + 4);
+            frag = be16(h + 6);
+            d.ip_protocol = h[9];
+            src = packet.subspan(12, 4);
+            dst = packet.subspan(16, 4);
+            HNBSEC_CHECK(r.skip(20, "IPv4 header"));
+        } else {
+            HNBSEC_TRY(std::uint8_t ver_ihl, r.u8("IPv4 Version/IHL"));
+            ihl = std::size_t{ver_ihl & 0x0fU} * 4U;
+            if (ihl < 20) return Error("IPv4 IHL " + std::to_string(ihl / 4) + " is below 5");
+            HNBSEC_CHECK(r.skip(1, "IPv4 Type of Service"));
+            HNBSEC_TRY(total, r.u16("IPv4 Total Length"));
+            HNBSEC_TRY(id, r.u16("IPv4 Identification"));
+            HNBSEC_TRY(frag, r.u16("IPv4 Flags/Fragment Offset"));
+            HNBSEC_CHECK(r.skip(1, "IPv4 TTL"));
+            HNBSEC_TRY(d.ip_protocol, r.u8("IPv4 Protocol"));
+            HNBSEC_CHECK(r.skip(2, "IPv4 Header Checksum"));
+            HNBSEC_TRY(src, r.bytes(4, "IPv4 Source Address"));
+            HNBSEC_TRY(dst, r.bytes(4, "IPv4 Destination Address"));
+            HNBSEC_CHECK(r.skip(ihl - 20, "IPv4 Options"));
+        }
         if (total < ihl) return Error("IPv4 Total Length " + std::to_string(total) + " is below the header");
         d.source.version = d.destination.version = 4;
         std::copy(src.begin(), src.end(), d.source.bytes.begin());
@@ -301,24 +336,23 @@ void Dissector::State::transport(std::uint8_t protocol, Bytes payload, PacketDis
 
 void Dissector::State::udp(Bytes segment, PacketDissection& d) {
     d.layers.push_back(Layer::kUdp);
-    ByteReader r(segment);
-    auto sport = r.u16("UDP Source Port");
-    auto dport = r.u16("UDP Destination Port");
-    auto length = r.u16("UDP Length");
-    auto checksum = r.u16("UDP Checksum");
-    if (!sport.ok() || !dport.ok() || !length.ok() || !checksum.ok()) {
+    if (segment.size() < 8) {
         d.error = "UDP header truncated (" + std::to_string(segment.size()) + " of 8 bytes)";
         return;
     }
-    d.source_port = *sport;
-    d.destination_port = *dport;
-    if (*length < 8) {
-        d.error = "UDP Length " + std::to_string(*length) + " is below the header size";
+    // RFC 768: Source Port, Destination Port, Length, Checksum; 8 octets checked above.
+    const std::uint16_t sport = be16(segment.data());
+    const std::uint16_t dport = be16(segment.data() + 2);
+    const std::uint16_t length = be16(segment.data() + 4);
+    d.source_port = sport;
+    d.destination_port = dport;
+    if (length < 8) {
+        d.error = "UDP Length " + std::to_string(length) + " is below the header size";
         return;
     }
-    Bytes payload = r.rest();
-    if (payload.size() > *length - 8U) payload = payload.first(*length - 8U);
-    const auto either = [&](std::uint16_t port) { return *sport == port || *dport == port; };
+    Bytes payload = segment.subspan(8);
+    if (payload.size() > length - 8U) payload = payload.first(length - 8U);
+    const auto either = [&](std::uint16_t port) { return sport == port || dport == port; };
     if (either(kPortNatT)) {
         // RFC 3948 §2: IKE after the non-ESP marker, a keepalive, or ESP.
         const auto classified = ike::classify_udp4500(payload);
@@ -421,17 +455,15 @@ void Dissector::State::stream(TcpStreams::FlowKey key, std::vector<std::uint8_t>
 
 void Dissector::State::esp_packet(Bytes packet, bool udp_encapsulated, PacketDissection& d) {
     d.layers.push_back(Layer::kEsp);
-    ByteReader r(packet);
-    auto spi = r.u32("ESP Security Parameters Index");
-    auto seq = r.u32("ESP Sequence Number");
-    if (!spi.ok() || !seq.ok()) {
+    if (packet.size() < 8) {
         d.error = "ESP header truncated (" + std::to_string(packet.size()) + " of 8 bytes)";
         return;
     }
     EspInfo info;
     info.udp_encapsulated = udp_encapsulated;
-    info.spi = *spi;
-    info.sequence = *seq;
+    // RFC 4303 §2: SPI, then Sequence Number; 8 octets checked above.
+    info.spi = be32(packet.data());
+    info.sequence = be32(packet.data() + 4);
     if (esp == nullptr) {
         info.decryption = EspDecryption::kNoDecryptor;
     } else {

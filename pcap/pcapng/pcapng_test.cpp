@@ -77,6 +77,39 @@ TEST(Pcapng, WrittenFileReadsBackWithCommentsAndSecrets) {
     std::filesystem::remove(path);
 }
 
+// The reader hands out packets from a chunk of the file it refills: a file of several
+// chunks, with packets of every length (up to one larger than a chunk's remainder) and a
+// comment on some, must read back exactly, in order, across every refill.
+TEST(Pcapng, ManyChunksReadBackExactly) {
+    const auto path = temp_file("chunks.pcapng");
+    std::vector<std::vector<std::uint8_t>> written;
+    {
+        auto writer = PcapngWriter::create(path, section("chunks"));
+        ASSERT_TRUE(writer.ok()) << writer.error().message();
+        ASSERT_TRUE(writer->add_interface(interface(LinkType::kRaw, 0, "lo")).ok());
+        std::size_t total = 0;
+        for (std::size_t i = 0; total < (std::size_t{3} << 20U); ++i) {
+            const std::size_t length = i % 97 == 0 ? 65000 : 1 + (i * 37) % 1500;
+            std::vector<std::uint8_t> packet(length);
+            for (std::size_t j = 0; j < length; ++j) packet[j] = static_cast<std::uint8_t>(i + j);
+            const std::string comment = i % 5 == 0 ? "packet " + std::to_string(i) : "";
+            ASSERT_TRUE(writer->write_packet(0, static_cast<std::int64_t>(i), packet, 0, comment).ok());
+            total += length;
+            written.push_back(std::move(packet));
+        }
+        ASSERT_TRUE(writer->close().ok());
+    }
+    auto contents = read_capture(path);
+    ASSERT_TRUE(contents.ok()) << contents.error().message();
+    ASSERT_EQ(contents->packets.size(), written.size());
+    for (std::size_t i = 0; i < written.size(); ++i) {
+        ASSERT_EQ(contents->packets[i].data, written[i]) << "packet " << i;
+        ASSERT_EQ(contents->packets[i].timestamp_ns, static_cast<std::int64_t>(i));
+        ASSERT_EQ(contents->packets[i].comment, i % 5 == 0 ? "packet " + std::to_string(i) : "");
+    }
+    std::filesystem::remove(path);
+}
+
 // A pcap file built byte by byte: header + one record, in the given order.
 std::vector<std::uint8_t> pcap_file(bool big_endian, bool nano, std::uint32_t caplen_field) {
     std::vector<std::uint8_t> out;

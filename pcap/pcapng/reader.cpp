@@ -1,5 +1,6 @@
 #include "pcap/pcapng/reader.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
@@ -9,6 +10,9 @@
 
 namespace hnbsec::pcap {
 namespace {
+
+// Bytes read from the file at a time (a larger block grows the chunk to fit it).
+constexpr std::size_t kChunkSize = std::size_t{1} << 20U;
 
 using wire::ByteReader;
 
@@ -88,7 +92,6 @@ struct CaptureReader::State {
     std::uint64_t offset = 0;  // file offset of the next unread byte
     std::uint64_t block_number = 0;
     bool failed = false;
-    std::vector<std::uint8_t> buffer;
     std::string comment;
     std::vector<CaptureInterface> interfaces;
     std::vector<std::string> section_comments;
@@ -102,10 +105,42 @@ struct CaptureReader::State {
         return "block " + std::to_string(block_number) + " at file offset " + std::to_string(offset);
     }
 
-    // Reads exactly n bytes into buffer; returns how many were read (short at EOF).
+    // Records are read out of one large chunk of the file and handed out in place: two
+    // freads per block (lock, bookkeeping, a copy out of stdio's buffer) cost as much as
+    // dissecting the packet. `chunk[pos, end)` holds file bytes not yet handed out;
+    // the current record starts at `pos` and `taken` of its bytes were requested so far.
+    std::vector<std::uint8_t> chunk;
+    std::size_t pos = 0;
+    std::size_t end = 0;
+    std::size_t taken = 0;
+    bool eof = false;
+
+    const std::uint8_t* record() const { return chunk.data() + pos; }
+
+    // Makes the record's next n bytes (its octets [at, at + n), at == the bytes taken so far
+    // or 0 for the next record) available at record() + at; returns how many there are
+    // (short only at the end of the file).
     std::size_t read_into(std::size_t at, std::size_t n) {
-        if (buffer.size() < at + n) buffer.resize(at + n);
-        const std::size_t got = std::fread(buffer.data() + at, 1, n, file.get());
+        if (at == 0) {
+            pos += taken;
+            taken = 0;
+        }
+        const std::size_t want = at + n;
+        if (end - pos < want && !eof) {
+            if (pos != 0) {  // keep the unread tail, at the front
+                std::memmove(chunk.data(), chunk.data() + pos, end - pos);
+                end -= pos;
+                pos = 0;
+            }
+            if (chunk.size() < want) chunk.resize(std::max(want, kChunkSize));
+            while (end < want && !eof) {
+                const std::size_t got = std::fread(chunk.data() + end, 1, chunk.size() - end, file.get());
+                if (got == 0) eof = true;
+                end += got;
+            }
+        }
+        const std::size_t got = std::min(n, end - pos - std::min(at, end - pos));
+        taken = at + got;
         return got;
     }
 
@@ -122,8 +157,8 @@ struct CaptureReader::State {
 
 Result<CaptureReader::State*> CaptureReader::State::start() {
     if (read_into(0, 4) != 4) return fail("not a capture file: fewer than 4 bytes");
-    const std::uint32_t magic_be = load32(buffer.data(), false);
-    const std::uint32_t magic_le = load32(buffer.data(), true);
+    const std::uint32_t magic_be = load32(record(), false);
+    const std::uint32_t magic_le = load32(record(), true);
     if (magic_be == kBlockSectionHeader) {
         format = CaptureFormat::kPcapng;
         // The SHB is read by next_pcapng(): rewind logically by keeping the 4 bytes.
@@ -140,7 +175,7 @@ Result<CaptureReader::State*> CaptureReader::State::start() {
         return fail("not a pcap or pcapng file: magic " + hex32(magic_be));
     }
     if (read_into(4, 20) != 20) return fail("pcap file header: 24 bytes needed, file is shorter");
-    ByteReader r(std::span(buffer.data() + 4, 20), 4);
+    ByteReader r(std::span(record() + 4, 20), 4);
     HNBSEC_TRY(std::uint16_t major, rd16(r, little, "pcap header Major Version"));
     HNBSEC_TRY(std::uint16_t minor, rd16(r, little, "pcap header Minor Version"));
     HNBSEC_CHECK(r.skip(8, "pcap header Reserved"));
@@ -165,7 +200,7 @@ Result<std::optional<PacketView>> CaptureReader::State::next_pcap() {
     if (got != 16)
         return fail("packet record " + std::to_string(block_number) + " at file offset " +
                     std::to_string(offset) + ": header truncated (" + std::to_string(got) + " of 16 bytes)");
-    ByteReader r(std::span(buffer.data(), 16), offset);
+    ByteReader r(std::span(record(), 16), offset);
     HNBSEC_TRY(std::uint32_t sec, rd32(r, little, "Timestamp (Seconds)"));
     HNBSEC_TRY(std::uint32_t frac, rd32(r, little, "Timestamp (Fraction)"));
     HNBSEC_TRY(std::uint32_t caplen, rd32(r, little, "Captured Packet Length"));
@@ -185,7 +220,7 @@ Result<std::optional<PacketView>> CaptureReader::State::next_pcap() {
     p.timestamp_ns =
         static_cast<std::int64_t>(sec) * 1000000000LL + (nano ? frac : std::int64_t{frac} * 1000);
     p.original_length = origlen;
-    p.data = std::span(buffer.data() + 16, caplen);
+    p.data = std::span(record() + 16, caplen);
     return std::optional<PacketView>(p);
 }
 
@@ -249,11 +284,26 @@ Status CaptureReader::State::interface_description(ByteReader body) {
 
 Result<PacketView> CaptureReader::State::enhanced_packet(ByteReader body) {
     PacketView p;
-    HNBSEC_TRY(p.interface_id, rd32(body, little, "Interface ID"));
-    HNBSEC_TRY(std::uint32_t high, rd32(body, little, "Timestamp (High)"));
-    HNBSEC_TRY(std::uint32_t low, rd32(body, little, "Timestamp (Low)"));
-    HNBSEC_TRY(std::uint32_t caplen, rd32(body, little, "Captured Packet Length"));
-    HNBSEC_TRY(p.original_length, rd32(body, little, "Original Packet Length"));
+    std::uint32_t high = 0;
+    std::uint32_t low = 0;
+    std::uint32_t caplen = 0;
+    if (body.remaining() >= 20) {
+        // The common case, once per packet: the five fixed fields (§4.3) are known to be
+        // there, so they are loaded without a bounds check each.
+        const std::uint8_t* fixed = body.peek().data();
+        p.interface_id = load32(fixed, little);
+        high = load32(fixed + 4, little);
+        low = load32(fixed + 8, little);
+        caplen = load32(fixed + 12, little);
+        p.original_length = load32(fixed + 16, little);
+        HNBSEC_CHECK(body.skip(20, "Enhanced Packet Block fixed fields"));
+    } else {  // a short block: field by field, so the error names the one missing
+        HNBSEC_TRY(p.interface_id, rd32(body, little, "Interface ID"));
+        HNBSEC_TRY(high, rd32(body, little, "Timestamp (High)"));
+        HNBSEC_TRY(low, rd32(body, little, "Timestamp (Low)"));
+        HNBSEC_TRY(caplen, rd32(body, little, "Captured Packet Length"));
+        HNBSEC_TRY(p.original_length, rd32(body, little, "Original Packet Length"));
+    }
     if (p.interface_id >= interfaces.size())
         return Error("Interface ID " + std::to_string(p.interface_id) + " but " +
                      std::to_string(interfaces.size()) + " interfaces described");
@@ -289,11 +339,11 @@ Result<std::optional<PacketView>> CaptureReader::State::next_pcapng() {
         if (got == 0) return std::optional<PacketView>{};
         if (got < 8)
             return fail(where() + ": block header truncated (" + std::to_string(got) + " of 8 bytes)");
-        const std::uint32_t type_be = load32(buffer.data(), false);
+        const std::uint32_t type_be = load32(record(), false);
         if (type_be == kBlockSectionHeader) {
             // The byte order of a section is known only from its SHB's magic (§4.1).
             if (read_into(8, 4) != 4) return fail(where() + ": Byte-Order Magic truncated");
-            const std::uint32_t bom = load32(buffer.data() + 8, false);
+            const std::uint32_t bom = load32(record() + 8, false);
             if (bom == kByteOrderMagic) {
                 little = false;
             } else if (swap32(bom) == kByteOrderMagic) {
@@ -303,8 +353,8 @@ Result<std::optional<PacketView>> CaptureReader::State::next_pcapng() {
                             ": Section Header Block: Byte-Order Magic is not 0x1a2b3c4d in either order");
             }
         }
-        const std::uint32_t type = load32(buffer.data(), little);
-        const std::uint32_t length = load32(buffer.data() + 4, little);
+        const std::uint32_t type = load32(record(), little);
+        const std::uint32_t length = load32(record() + 4, little);
         const std::size_t already = type == kBlockSectionHeader ? 12 : 8;
         if (length < 12 || length % 4 != 0 || length > kMaxBlockSize || length < already + 4)
             return fail(where() + ": " + block_name(type) + ": Block Total Length " + std::to_string(length) +
@@ -315,12 +365,12 @@ Result<std::optional<PacketView>> CaptureReader::State::next_pcapng() {
         if (rest_got != rest)
             return fail(where() + ": " + block_name(type) + " truncated (" +
                         std::to_string(already + rest_got) + " of " + std::to_string(length) + " bytes)");
-        if (load32(buffer.data() + length - 4, little) != length)
+        if (load32(record() + length - 4, little) != length)
             return fail(where() + ": " + block_name(type) + ": trailing Block Total Length differs from " +
                         std::to_string(length));
         const std::uint64_t block_offset = offset;
         offset += length;
-        ByteReader body(std::span(buffer.data() + 8, length - 12), block_offset + 8);
+        ByteReader body(std::span(record() + 8, length - 12), block_offset + 8);
         auto context = [&](Error e) {
             failed = true;
             return std::move(e).context("reading " + block_name(type) + " " + std::to_string(block_number) +
@@ -375,9 +425,8 @@ Result<CaptureReader> CaptureReader::open(const std::filesystem::path& path) {
     auto state = std::make_unique<State>();
     state->file.reset(std::fopen(path.c_str(), "rb"));
     if (!state->file) return Error("cannot open " + path.string() + ": " + std::strerror(errno));
-    // Blocks are read with two small freads each: a large stdio buffer turns a 200k-packet
-    // file into a few hundred read(2) calls instead of tens of thousands.
-    static_cast<void>(std::setvbuf(state->file.get(), nullptr, _IOFBF, std::size_t{1} << 20U));
+    // The reader keeps its own large chunk (read_into): stdio's buffer would only add a copy.
+    static_cast<void>(std::setvbuf(state->file.get(), nullptr, _IONBF, 0));
     auto started = state->start();
     if (!started.ok()) return std::move(started).error().context("reading " + path.string());
     return CaptureReader(std::move(state));

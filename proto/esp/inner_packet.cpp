@@ -1,6 +1,8 @@
 #include "proto/esp/inner_packet.h"
 
 #include <array>
+#include <charconv>
+#include <string_view>
 
 #include <arpa/inet.h>
 
@@ -15,32 +17,75 @@ constexpr std::uint8_t kTcp = 6;
 constexpr std::uint8_t kUdp = 17;
 constexpr std::uint8_t kIcmpv6 = 58;
 
-std::string with_port(const std::string& address, std::uint8_t version, std::uint16_t port) {
-    // RFC 5952 §6: an IPv6 address with a port is written in brackets.
-    if (version == 6) return "[" + address + "]:" + std::to_string(port);
-    return address + ":" + std::to_string(port);
+// The summary is built for every packet the data plane opens, so it is appended piecewise
+// into one string with to_chars and a hand-written dotted quad: inet_ntop's sprintf and the
+// temporaries of operator+ were a third of the time `hnbsec pcap inspect` spent per packet.
+template <typename T>
+void append_number(std::string& out, T value) {
+    char text[24];
+    const auto result = std::to_chars(text, text + sizeof text, value);
+    out.append(text, static_cast<std::size_t>(result.ptr - text));
 }
 
-std::string tcp_flags(std::uint8_t flags) {
+void append_address(std::string& out, ByteSpan address) {
+    if (address.size() == 4) {
+        // Dotted decimal exactly as inet_ntop writes it: no leading zeros.
+        char text[16];
+        char* p = text;
+        for (std::size_t i = 0; i < 4; ++i) {
+            if (i != 0) *p++ = '.';
+            const unsigned v = address[i];
+            if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
+            if (v >= 10) *p++ = static_cast<char>('0' + (v / 10) % 10);
+            *p++ = static_cast<char>('0' + v % 10);
+        }
+        out.append(text, static_cast<std::size_t>(p - text));
+        return;
+    }
+    out += address_to_string(address);
+}
+
+void append_with_port(std::string& out, ByteSpan address, std::uint8_t version, std::uint16_t port) {
+    // RFC 5952 §6: an IPv6 address with a port is written in brackets.
+    if (version == 6) out += '[';
+    append_address(out, address);
+    out += version == 6 ? "]:" : ":";
+    append_number(out, port);
+}
+
+// "<name> <src> > <dst> " into the summary, the common start of every form.
+void start_summary(std::string& out, std::string_view name, const InnerPacket& packet) {
+    out.reserve(96);
+    out += name;
+    out += ' ';
+    append_address(out, packet.source);
+    out += " > ";
+    append_address(out, packet.destination);
+    out += ' ';
+}
+
+void append_tcp_flags(std::string& out, std::uint8_t flags) {
     static constexpr std::array<std::pair<std::uint8_t, char>, 6> kNames = {
         {{0x02, 'S'}, {0x01, 'F'}, {0x04, 'R'}, {0x08, 'P'}, {0x10, '.'}, {0x20, 'U'}}};
-    std::string text;
+    out += '[';
+    bool any = false;
     for (const auto& [bit, name] : kNames) {
-        if ((flags & bit) != 0) text += name;
+        if ((flags & bit) != 0) {
+            out += name;
+            any = true;
+        }
     }
-    return "[" + (text.empty() ? std::string("none") : text) + "]";
+    out += any ? "]" : "none]";
 }
 
 // Reads the upper-layer header (enough of it for ports or ICMP type/code) and finishes the
 // summary. `payload` is everything after the IP header(s), bounded by the IP length.
 Status upper_layer(wire::ByteReader payload, InnerPacket& packet) {
-    const std::string src = address_to_string(packet.source);
-    const std::string dst = address_to_string(packet.destination);
+    std::string& s = packet.summary;
     switch (packet.protocol) {
         case kIcmp:
         case kIcmpv6: {
             const bool v6 = packet.protocol == kIcmpv6;
-            const char* name = v6 ? "ICMPv6" : "ICMP";
             HNBSEC_TRY(const std::uint8_t type, payload.u8("ICMP Type"));
             HNBSEC_TRY(const std::uint8_t code, payload.u8("ICMP Code"));
             // RFC 7296 §3.13.1: for ICMP, Type (high octet) and Code (low octet) form the
@@ -54,12 +99,17 @@ Status upper_layer(wire::ByteReader payload, InnerPacket& packet) {
                 HNBSEC_CHECK(payload.skip(2, "ICMP Checksum"));
                 HNBSEC_TRY(const std::uint16_t id, payload.u16("ICMP Identifier"));
                 HNBSEC_TRY(const std::uint16_t seq, payload.u16("ICMP Sequence Number"));
-                packet.summary = std::string(name) + " " + src + " > " + dst + " " +
-                                 (type == request ? "echo-request" : "echo-reply") + " id " +
-                                 std::to_string(id) + " seq " + std::to_string(seq);
+                start_summary(s, v6 ? "ICMPv6" : "ICMP", packet);
+                s += type == request ? "echo-request id " : "echo-reply id ";
+                append_number(s, id);
+                s += " seq ";
+                append_number(s, seq);
             } else {
-                packet.summary = std::string(name) + " " + src + " > " + dst + " type " +
-                                 std::to_string(type) + " code " + std::to_string(code);
+                start_summary(s, v6 ? "ICMPv6" : "ICMP", packet);
+                s += "type ";
+                append_number(s, type);
+                s += " code ";
+                append_number(s, code);
             }
             return Ok{};
         }
@@ -70,8 +120,13 @@ Status upper_layer(wire::ByteReader payload, InnerPacket& packet) {
             if (length < 8) return Error("UDP Length " + std::to_string(length) + " is below the header's 8");
             packet.source_port = sport;
             packet.destination_port = dport;
-            packet.summary = "UDP " + with_port(src, packet.version, sport) + " > " +
-                             with_port(dst, packet.version, dport) + " len " + std::to_string(length - 8);
+            s.reserve(96);
+            s += "UDP ";
+            append_with_port(s, packet.source, packet.version, sport);
+            s += " > ";
+            append_with_port(s, packet.destination, packet.version, dport);
+            s += " len ";
+            append_number(s, length - 8);
             return Ok{};
         }
         case kTcp: {
@@ -88,15 +143,23 @@ Status upper_layer(wire::ByteReader payload, InnerPacket& packet) {
             }
             packet.source_port = sport;
             packet.destination_port = dport;
-            packet.summary = "TCP " + with_port(src, packet.version, sport) + " > " +
-                             with_port(dst, packet.version, dport) + " " + tcp_flags(flags) + " len " +
-                             std::to_string(total - header);
+            s.reserve(96);
+            s += "TCP ";
+            append_with_port(s, packet.source, packet.version, sport);
+            s += " > ";
+            append_with_port(s, packet.destination, packet.version, dport);
+            s += ' ';
+            append_tcp_flags(s, flags);
+            s += " len ";
+            append_number(s, total - header);
             return Ok{};
         }
         default:
-            packet.summary = std::string(packet.version == 6 ? "IPv6" : "IPv4") + " " + src + " > " + dst +
-                             " proto " + std::to_string(packet.protocol) + " len " +
-                             std::to_string(payload.remaining());
+            start_summary(s, packet.version == 6 ? "IPv6" : "IPv4", packet);
+            s += "proto ";
+            append_number(s, packet.protocol);
+            s += " len ";
+            append_number(s, payload.remaining());
             return Ok{};
     }
 }
@@ -127,9 +190,11 @@ Result<InnerPacket> parse_ipv4(wire::ByteReader in, std::size_t available) {
     HNBSEC_TRY(wire::ByteReader payload, in.sub(total - ihl, "IPv4 payload"));
     const std::uint16_t offset = fragment & 0x1fff;
     if (offset != 0) {  // a later fragment carries no upper-layer header
-        packet.summary = "IPv4 " + address_to_string(packet.source) + " > " +
-                         address_to_string(packet.destination) + " proto " + std::to_string(packet.protocol) +
-                         " fragment offset " + std::to_string(offset * 8);
+        start_summary(packet.summary, "IPv4", packet);
+        packet.summary += "proto ";
+        append_number(packet.summary, packet.protocol);
+        packet.summary += " fragment offset ";
+        append_number(packet.summary, offset * 8);
         return packet;
     }
     HNBSEC_CHECK(upper_layer(payload, packet));
@@ -166,9 +231,11 @@ Result<InnerPacket> parse_ipv6(wire::ByteReader in, std::size_t available) {
             HNBSEC_CHECK(payload.skip(4, "IPv6 Fragment Identification"));
             if ((offset >> 3) != 0) {
                 packet.protocol = next;
-                packet.summary = "IPv6 " + address_to_string(packet.source) + " > " +
-                                 address_to_string(packet.destination) + " proto " + std::to_string(next) +
-                                 " fragment offset " + std::to_string(offset & 0xfff8);
+                start_summary(packet.summary, "IPv6", packet);
+                packet.summary += "proto ";
+                append_number(packet.summary, next);
+                packet.summary += " fragment offset ";
+                append_number(packet.summary, offset & 0xfff8);
                 return packet;
             }
         } else {
@@ -185,15 +252,11 @@ Result<InnerPacket> parse_ipv6(wire::ByteReader in, std::size_t available) {
 Result<InnerPacket> parse_inner_packet(ByteSpan packet) {
     if (packet.empty()) return Error("inner packet is empty");
     const std::uint8_t version = packet[0] >> 4;
-    const wire::ByteReader in(packet);
-    Result<InnerPacket> parsed = Error("");
-    if (version == 4) {
-        parsed = parse_ipv4(in, packet.size());
-    } else if (version == 6) {
-        parsed = parse_ipv6(in, packet.size());
-    } else {
+    if (version != 4 && version != 6) {
         return Error("inner packet has IP version " + std::to_string(version) + ", expected 4 or 6");
     }
+    const wire::ByteReader in(packet);
+    Result<InnerPacket> parsed = version == 4 ? parse_ipv4(in, packet.size()) : parse_ipv6(in, packet.size());
     if (!parsed.ok())
         return std::move(parsed).error().context("decoding the inner IPv" + std::to_string(version) +
                                                  " packet");
@@ -208,8 +271,10 @@ std::string summarise_inner_packet(ByteSpan packet) {
 
 std::string address_to_string(ByteSpan address) {
     std::array<char, INET6_ADDRSTRLEN> text{};
-    if (address.size() == 4 && inet_ntop(AF_INET, address.data(), text.data(), text.size()) != nullptr) {
-        return text.data();
+    if (address.size() == 4) {
+        std::string out;
+        append_address(out, address);
+        return out;
     }
     if (address.size() == 16 && inet_ntop(AF_INET6, address.data(), text.data(), text.size()) != nullptr) {
         return text.data();

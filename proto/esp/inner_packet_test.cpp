@@ -80,5 +80,17 @@ TEST(InnerPacket, TrailingTfcPaddingIsNotPartOfThePacket) {
     EXPECT_EQ(parsed->length, length);
 }
 
+// The dotted quad is formatted by hand (no inet_ntop on the data path): it must match
+// inet_ntop's form, without leading zeros, at every digit-count boundary.
+TEST(InnerPacket, DottedQuadMatchesInetNtop) {
+    for (const unsigned v : {0U, 1U, 9U, 10U, 99U, 100U, 199U, 200U, 255U}) {
+        const auto b = static_cast<std::uint8_t>(v);
+        const std::uint8_t address[4] = {b, 0, static_cast<std::uint8_t>(255 - v), b};
+        const std::string text =
+            std::to_string(v) + ".0." + std::to_string(255 - v) + "." + std::to_string(v);
+        EXPECT_EQ(address_to_string(ByteSpan(address, 4)), text);
+    }
+}
+
 }  // namespace
 }  // namespace hnbsec::esp
