@@ -49,10 +49,19 @@ Result<std::unique_ptr<EmulatedLab>> EmulatedLab::start(const LabMaterial& mater
                                                         const std::filesystem::path& run_dir) {
     std::unique_ptr<EmulatedLab> lab(new EmulatedLab());
     auto* timeline = &lab->timeline_;
-    auto services = LabServices::start(material.profile, material.manifest, options.lab,
+    CaseEvidenceOptions evidence;
+    evidence.test_case = run_dir.filename().string();
+    evidence.dir = run_dir / "evidence";
+    evidence.export_keys = options.export_keys;
+    LabOptions lab_options = options.lab;
+    if (options.capture) prepare_key_export(material.profile, evidence, lab_options);
+    auto services = LabServices::start(material.profile, material.manifest, lab_options,
                                        [timeline](const LabEvent& event) { timeline->publish(event); });
     if (!services.ok()) return std::move(services).error();
     lab->services_ = std::move(services).value();
+    if (options.capture) {
+        HNBSEC_TRY(lab->recorder_, CaseRecorder::start(*lab->services_, material.profile, evidence));
+    }
 
     dut::EmulatedDutOptions dut_options;
     dut_options.run_dir = run_dir;
@@ -79,10 +88,23 @@ EmulatedLab::~EmulatedLab() {
     (void)stop();
 }
 
+Result<pcap::CaseEvidence> EmulatedLab::finish_evidence() {
+    if (!recorder_) return Error("this lab was started without a capture");
+    if (!evidence_) {
+        Status stopped = dut_ ? dut_->stop() : Status(Ok{});
+        evidence_ = recorder_->finish();
+        if (!stopped.ok() && evidence_->ok()) return std::move(stopped).error();
+    }
+    return *evidence_;
+}
+
 Status EmulatedLab::stop() {
     Status result = Ok{};
     if (dut_) {
         if (auto s = dut_->stop(); !s.ok()) result = std::move(s);
+    }
+    if (recorder_ && !evidence_) {
+        if (auto e = finish_evidence(); !e.ok() && result.ok()) result = std::move(e).error();
     }
     if (services_) {
         if (auto s = services_->stop(); !s.ok() && result.ok()) result = std::move(s);

@@ -14,6 +14,7 @@
 #include "core/result.h"
 #include "fixtures/pki/manifest.h"
 #include "harness/dut/emulated_dut.h"
+#include "harness/lab/case_evidence.h"
 #include "harness/lab/lab_services.h"
 #include "harness/profile/profile.h"
 #include "harness/timeline/timeline.h"
@@ -36,6 +37,10 @@ struct EmulatedLabOptions {
     std::optional<bool> ocsp_request;   // the device asks for a stapled OCSP answer (default: yes)
     std::optional<bool> ocsp_required;  // the device's soft/hard-fail policy (default: hard)
     bool start_dut = true;              // false: the caller starts it (after a capture, say)
+    // Every lab is one test case: the DUT-facing link is captured from before the DUT
+    // starts until stop(), into <run_dir>/evidence (test case: the run folder's name).
+    bool capture = true;
+    bool export_keys = false;  // the key-export opt-in for that evidence
 };
 
 class EmulatedLab {
@@ -50,6 +55,10 @@ public:
     LabTimeline& timeline() { return timeline_; }
     dut::EmulatedDut& dut() { return *dut_; }
     LabServices& services() { return *services_; }
+    // The test case's capture (null with capture = false): mark steps, cite packets.
+    CaseRecorder* recorder() { return recorder_.get(); }
+    // Stops the DUT, then writes the evidence (once; stop() does it too).
+    Result<pcap::CaseEvidence> finish_evidence();
     // The emulator's console log so far (for failure messages).
     std::string console_log() const;
     Status stop();
@@ -58,6 +67,8 @@ private:
     EmulatedLab() = default;
     LabTimeline timeline_;
     std::unique_ptr<LabServices> services_;
+    std::unique_ptr<CaseRecorder> recorder_;
+    std::optional<Result<pcap::CaseEvidence>> evidence_;
     std::unique_ptr<dut::EmulatedDut> dut_;
 };
 

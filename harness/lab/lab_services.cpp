@@ -70,6 +70,8 @@ struct LabServices::Running {
     std::thread io_thread;
 
     std::vector<std::unique_ptr<hems::HemsService>> hems;
+    mutable std::mutex tls_key_log_mutex;  // the H(e)MS sessions log from their own threads
+    std::string tls_key_log;
 
     std::unique_ptr<ocsp::Responder> ocsp_responder;
     std::unique_ptr<ocsp::OcspHttp> ocsp_http;
@@ -174,7 +176,7 @@ Result<std::unique_ptr<LabServices>> LabServices::start(const profile::Profile& 
                           timeserver::to_string(path) + ")");
     }
 
-    HNBSEC_CHECK(start_hems(profile, manifest, options.hems_certificate, r));
+    HNBSEC_CHECK(start_hems(profile, manifest, options, r));
     HNBSEC_CHECK(start_pki_services(profile, manifest, r));
 
     r.segw_thread = std::thread([raw] { raw->segw->run(); });
@@ -184,8 +186,13 @@ Result<std::unique_ptr<LabServices>> LabServices::start(const profile::Profile& 
     return lab;
 }
 
+std::string LabServices::tls_key_log() const {
+    std::lock_guard lock(running_->tls_key_log_mutex);
+    return running_->tls_key_log;
+}
+
 Status LabServices::start_hems(const profile::Profile& profile, const pki::Manifest& manifest,
-                               const std::string& certificate, Running& r) {
+                               const LabOptions& options, Running& r) {
     Running* raw = &r;
     const std::pair<const std::optional<profile::Url>*, net::Side> places[] = {
         {&profile.pixit.hems_serving_url, net::Side::kCore},
@@ -199,10 +206,17 @@ Status LabServices::start_hems(const profile::Profile& profile, const pki::Manif
             continue;
         }
         hems::HemsKnobs knobs;
-        knobs.certificate = certificate;
+        knobs.certificate = options.hems_certificate;
         knobs.listener = side == net::Side::kCore ? "inside_tunnel" : "public";
         knobs.use_tls = (*url)->https;
         HNBSEC_TRY(hems::HemsConfig config, hems::hems_setup(manifest, profile.campaign.release, knobs));
+        if (options.keep_tls_secrets) {
+            config.tls.key_log = [raw](const std::string& line) {
+                std::lock_guard lock(raw->tls_key_log_mutex);
+                raw->tls_key_log += line;
+                raw->tls_key_log += '\n';
+            };
+        }
         const std::uint16_t port = (*url)->port;
         HNBSEC_TRY(net::UniqueFd fd, net::open_tcp_listener(r.plan.namespace_of(side), host, port));
         auto service =

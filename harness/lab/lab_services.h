@@ -55,6 +55,9 @@ struct LabOptions {
     ocsp::Knobs staple_knobs;               // how the SeGW's RFC 4806 staple is made
     std::string hems_certificate = "hems";  // the H(e)MS certificate, by PKI name (both listeners)
     bool replay_esp_to_device = false;      // the SeGW sends every ESP packet to a device twice
+    // Opt-in key export: the H(e)MS keeps its TLS secrets (NSS key log lines) for the
+    // evidence, so Wireshark can decrypt the CWMP sessions. Off: no secret is kept.
+    bool keep_tls_secrets = false;
 };
 
 class LabServices {
@@ -74,6 +77,9 @@ public:
     std::string describe() const;
     // Stops the roles and removes the network; collects every failure. Idempotent.
     Status stop();
+    // The H(e)MS's TLS secrets so far, in NSS key log format; empty unless
+    // LabOptions::keep_tls_secrets.
+    std::string tls_key_log() const;
     // Stimulus: the SeGW sends a liveness check on every established IKE SA.
     void check_liveness();
     // Stimulus: the SeGW deletes every established IKE SA (a device must reconnect).
@@ -83,7 +89,7 @@ private:
     struct Running;
     explicit LabServices(std::unique_ptr<Running> running);
     static Status start_hems(const profile::Profile& profile, const pki::Manifest& manifest,
-                             const std::string& certificate, Running& r);
+                             const LabOptions& options, Running& r);
     static Status start_pki_services(const profile::Profile& profile, const pki::Manifest& manifest,
                                      Running& r);
     std::unique_ptr<Running> running_;

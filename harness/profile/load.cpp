@@ -69,6 +69,7 @@ LoadedProfile parse_profile(std::string_view text, std::string source_name) {
     detail::read_pixit(root, context, profile.pixit);
     detail::read_pki(root, context, profile.pics, profile.pki);
     detail::read_hsm(root, context, profile.hsm);
+    detail::read_capture(root, context, profile.capture);
     root.finish();
     diag.report_unknown_keys();
 

@@ -95,6 +95,13 @@ struct Hsm {
     std::optional<std::string> pin_env;
 };
 
+// The wire evidence of every test case: a capture of the DUT-facing link.
+struct Capture {
+    std::string filter;  // BPF; empty: everything on the link
+    int snap_length = 262144;
+    bool export_keys = false;  // opt-in: the session keys go into the evidence
+};
+
 struct Profile {
     std::filesystem::path source;  // the profile file as given
     std::string digest;            // SHA-256 of the file bytes, lowercase hex
@@ -104,6 +111,7 @@ struct Profile {
     Pixit pixit;
     Pki pki;
     Hsm hsm;
+    Capture capture;
 };
 
 }  // namespace hnbsec::profile

@@ -360,5 +360,29 @@ TEST(ProfileProblems, ProblemsCarryFileAndColumn) {
               "labs/x.toml:2:3: dut.kind: expected a string, found integer");
 }
 
+TEST(ProfileProblems, CaptureFilterIsCheckedByLibpcapAndSnapLengthBounded) {
+    const auto text = std::string(kMinimal) + "[capture]\nfilter = \"udp port\"\nsnap_length = 20\n";
+    const auto problems = parse(text).problems;
+    ASSERT_EQ(problems.size(), 2U);
+    EXPECT_EQ(problems[0].line, line_of(text, "filter ="));
+    EXPECT_THAT(problems[0].message, HasSubstr("capture.filter: not a BPF filter libpcap accepts"));
+    EXPECT_EQ(problems[1].line, line_of(text, "snap_length"));
+    EXPECT_THAT(problems[1].message, HasSubstr("capture.snap_length: at least 68"));
+}
+
+TEST(ProfileProblems, CaptureSectionIsReadWithKeyExportOffByDefault) {
+    const auto plain = parse(kMinimal);
+    ASSERT_TRUE(plain.ok());
+    EXPECT_EQ(plain.profile->capture.filter, "");
+    EXPECT_FALSE(plain.profile->capture.export_keys);
+    const auto text = std::string(kMinimal) +
+                      "[capture]\nfilter = \"udp or esp\"\nsnap_length = 1500\nexport_keys = true\n";
+    const auto loaded = parse(text);
+    ASSERT_TRUE(loaded.ok()) << (loaded.problems.empty() ? "" : loaded.problems.front().message);
+    EXPECT_EQ(loaded.profile->capture.filter, "udp or esp");
+    EXPECT_EQ(loaded.profile->capture.snap_length, 1500);
+    EXPECT_TRUE(loaded.profile->capture.export_keys);
+}
+
 }  // namespace
 }  // namespace hnbsec::profile

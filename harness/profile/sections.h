@@ -26,6 +26,7 @@ void read_pics(TableReader& root, ReadContext& context, Pics& out);
 void read_pixit(TableReader& root, ReadContext& context, Pixit& out);
 void read_pki(TableReader& root, ReadContext& context, const Pics& pics, Pki& out);
 void read_hsm(TableReader& root, ReadContext& context, Hsm& out);
+void read_capture(TableReader& root, ReadContext& context, Capture& out);
 
 // A path value resolved per profile_dir.h; problems are reported on `key`.
 std::optional<std::filesystem::path> read_path(TableReader& table, std::string_view key,

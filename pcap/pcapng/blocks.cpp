@@ -24,6 +24,21 @@ public:
         u32(static_cast<std::uint32_t>(v));
         u32(static_cast<std::uint32_t>(v >> 32));
     }
+    void timestamp(std::int64_t ns) {
+        const auto ts = static_cast<std::uint64_t>(ns);
+        u32(static_cast<std::uint32_t>(ts >> 32));  // Timestamp (High)
+        u32(static_cast<std::uint32_t>(ts));        // Timestamp (Low)
+    }
+    void option64(std::uint16_t code, std::uint64_t value) {
+        u16(code);
+        u16(8);
+        u64(value);
+    }
+    void option_timestamp(std::uint16_t code, std::int64_t ns) {
+        u16(code);
+        u16(8);
+        timestamp(ns);
+    }
     void raw(std::span<const std::uint8_t> data) { bytes_.insert(bytes_.end(), data.begin(), data.end()); }
     void pad32() {
         while (bytes_.size() % 4 != 0) bytes_.push_back(0);
@@ -87,15 +102,25 @@ std::vector<std::uint8_t> encode_enhanced_packet(std::uint32_t interface_id, std
                                                  std::uint32_t original_length, std::string_view comment) {
     Block b(kBlockEnhancedPacket);
     b.u32(interface_id);
-    const auto ts = static_cast<std::uint64_t>(timestamp_ns);
-    b.u32(static_cast<std::uint32_t>(ts >> 32));  // Timestamp (High)
-    b.u32(static_cast<std::uint32_t>(ts));        // Timestamp (Low)
+    b.timestamp(timestamp_ns);
     b.u32(static_cast<std::uint32_t>(data.size()));
     b.u32(original_length);
     b.raw(data);
     b.pad32();
     b.option(kOptComment, comment);
     return b.finish(!comment.empty());
+}
+
+std::vector<std::uint8_t> encode_interface_statistics(const InterfaceStatistics& statistics) {
+    Block b(kBlockInterfaceStatistics);
+    b.u32(statistics.interface_id);
+    b.timestamp(statistics.end_ns);
+    b.option_timestamp(kIsbStartTime, statistics.start_ns);
+    b.option_timestamp(kIsbEndTime, statistics.end_ns);
+    b.option64(kIsbIfRecv, statistics.received);
+    b.option64(kIsbIfDrop, statistics.interface_dropped);
+    b.option64(kIsbOsDrop, statistics.os_dropped);
+    return b.finish(true);
 }
 
 std::vector<std::uint8_t> encode_decryption_secrets(std::uint32_t secrets_type,

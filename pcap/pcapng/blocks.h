@@ -35,6 +35,19 @@ std::vector<std::uint8_t> encode_enhanced_packet(std::uint32_t interface_id, std
                                                  std::span<const std::uint8_t> data,
                                                  std::uint32_t original_length, std::string_view comment);
 
+// ISB (§4.6): what the capture engine counted for one interface, timestamps in ns
+// (the IDB's if_tsresol). libpcap's ps_recv is isb_ifrecv, ps_ifdrop isb_ifdrop and
+// ps_drop (no room in the buffer) isb_osdrop.
+struct InterfaceStatistics {
+    std::uint32_t interface_id = 0;
+    std::int64_t start_ns = 0;
+    std::int64_t end_ns = 0;  // also the block's own timestamp
+    std::uint64_t received = 0;
+    std::uint64_t interface_dropped = 0;
+    std::uint64_t os_dropped = 0;
+};
+std::vector<std::uint8_t> encode_interface_statistics(const InterfaceStatistics& statistics);
+
 // DSB (§4.7): secrets of `secrets_type` (kSecretsTlsKeyLog: the NSS key log text).
 std::vector<std::uint8_t> encode_decryption_secrets(std::uint32_t secrets_type,
                                                     std::span<const std::uint8_t> secrets);

@@ -29,6 +29,12 @@ inline constexpr std::uint16_t kShbOs = 3;
 inline constexpr std::uint16_t kShbUserAppl = 4;
 inline constexpr std::uint16_t kIfName = 2;
 inline constexpr std::uint16_t kIfTsresol = 9;
+// Interface Statistics Block options (§4.6).
+inline constexpr std::uint16_t kIsbStartTime = 2;
+inline constexpr std::uint16_t kIsbEndTime = 3;
+inline constexpr std::uint16_t kIsbIfRecv = 4;
+inline constexpr std::uint16_t kIsbIfDrop = 5;
+inline constexpr std::uint16_t kIsbOsDrop = 7;
 
 // Decryption Secrets Block secrets types (§4.7).
 inline constexpr std::uint32_t kSecretsTlsKeyLog = 0x544c534b;  // NSS key log format

@@ -47,6 +47,13 @@ Status PcapngWriter::write_tls_key_log(std::string_view key_log) {
         kSecretsTlsKeyLog, std::span(reinterpret_cast<const std::uint8_t*>(key_log.data()), key_log.size())));
 }
 
+Status PcapngWriter::write_interface_statistics(const InterfaceStatistics& statistics) {
+    if (statistics.interface_id >= interfaces_)
+        return Error("statistics for interface " + std::to_string(statistics.interface_id) + " of " +
+                     std::to_string(interfaces_));
+    return put(encode_interface_statistics(statistics));
+}
+
 Status PcapngWriter::flush() {
     if (!file_) return Error("pcapng writer for " + path_.string() + " is closed");
     if (std::fflush(file_.get()) != 0)

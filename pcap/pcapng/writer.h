@@ -31,6 +31,9 @@ public:
     // A DSB with TLS secrets in NSS key log format (Wireshark decrypts TLS with them).
     Status write_tls_key_log(std::string_view key_log);
 
+    // An ISB: libpcap's counters for an interface, written after its packets.
+    Status write_interface_statistics(const InterfaceStatistics& statistics);
+
     Status flush();
     // Flushes and closes; further writes fail. The destructor closes silently.
     Status close();
