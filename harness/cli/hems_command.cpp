@@ -62,17 +62,10 @@ int usage(const std::string& what) {
 }
 
 int run_hems(const HemsCommandOptions& options) {
-    const auto profile = load_profile_or_report(
-        options.profile.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.profile));
-    if (!profile) return kExitFailure;
-    const std::filesystem::path pki_dir =
-        options.pki.empty() ? profile->pki.dir : std::filesystem::path(options.pki);
-    auto manifest = pki::Manifest::load(pki_dir);
-    if (!manifest.ok()) {
-        std::cerr << "hnbsec hems: " << manifest.error().message()
-                  << "\n(create a PKI with 'hnbsec pki init')\n";
-        return kExitFailure;
-    }
+    auto loaded = load_profile_and_pki(options.profile, options.pki, "hems");
+    if (!loaded) return kExitFailure;
+    const auto& profile = loaded->profile;
+    const auto& manifest = loaded->manifest;
 
     hems::HemsKnobs knobs;
     knobs.certificate = options.certificate;
@@ -99,14 +92,14 @@ int run_hems(const HemsCommandOptions& options) {
 
     std::string host = "127.0.0.1";
     std::uint16_t port = 7547;
-    if (profile->pixit.hems_initial_url && profile->pixit.hems_initial_url->port != 0) {
-        port = profile->pixit.hems_initial_url->port;
+    if (profile.pixit.hems_initial_url && profile.pixit.hems_initial_url->port != 0) {
+        port = profile.pixit.hems_initial_url->port;
     }
     if (!options.listen.empty() && !split_listen(options.listen, host, port)) {
         return usage("--listen '" + options.listen + "' is not ADDRESS:PORT");
     }
 
-    auto config = hems::hems_setup(*manifest, profile->campaign.release, knobs);
+    auto config = hems::hems_setup(manifest, profile.campaign.release, knobs);
     if (!config.ok()) {
         std::cerr << "hnbsec hems: " << config.error().message() << "\n";
         return kExitFailure;

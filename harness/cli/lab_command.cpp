@@ -101,17 +101,10 @@ bool report_evidence(lab::CaseRecorder& recorder) {
 }
 
 int run_lab_up(const LabUpOptions& options) {
-    const auto profile = load_profile_or_report(
-        options.profile.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.profile));
-    if (!profile) return kExitFailure;
-    const std::filesystem::path pki_dir =
-        options.pki.empty() ? profile->pki.dir : std::filesystem::path(options.pki);
-    auto manifest = pki::Manifest::load(pki_dir);
-    if (!manifest.ok()) {
-        std::cerr << "hnbsec lab up: " << manifest.error().message()
-                  << "\n(create a PKI with 'hnbsec pki init')\n";
-        return kExitFailure;
-    }
+    auto loaded = load_profile_and_pki(options.profile, options.pki, "lab up");
+    if (!loaded) return kExitFailure;
+    const auto& profile = loaded->profile;
+    const auto& manifest = loaded->manifest;
     lab::LabOptions lab_options;
     lab_options.segw_certificate = options.certificate;
     if (!options.keys_out.empty()) lab_options.keys_dir = options.keys_out;
@@ -127,7 +120,7 @@ int run_lab_up(const LabUpOptions& options) {
     evidence_options.test_case = "lab-up";
     evidence_options.dir = std::filesystem::path("hnbsec-out/runs") / run_id->text() / "evidence" / "lab-up";
     evidence_options.export_keys = options.export_keys;
-    if (options.capture) lab::prepare_key_export(*profile, evidence_options, lab_options);
+    if (options.capture) lab::prepare_key_export(profile, evidence_options, lab_options);
     lab_options.ntp_knobs.offset = std::chrono::seconds(options.ntp_offset);
     if (options.esp_rekey_after > 0) {
         // Soft limit: the SeGW rekeys; the hard limit leaves the device time to move over.
@@ -143,7 +136,7 @@ int run_lab_up(const LabUpOptions& options) {
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-    auto lab = lab::LabServices::start(*profile, *manifest, lab_options,
+    auto lab = lab::LabServices::start(profile, manifest, lab_options,
                                        [](const lab::LabEvent& event) { say(lab::to_string(event)); });
     if (!lab.ok()) {
         std::cerr << "hnbsec lab up: " << lab.error().message() << "\n";
@@ -157,7 +150,7 @@ int run_lab_up(const LabUpOptions& options) {
     // The capture starts before the DUT: its first packet is evidence too.
     std::unique_ptr<lab::CaseRecorder> recorder;
     if (options.capture) {
-        auto started = lab::CaseRecorder::start(**lab, *profile, evidence_options);
+        auto started = lab::CaseRecorder::start(**lab, profile, evidence_options);
         if (!started.ok()) {
             std::cerr << "hnbsec lab up: capture: " << started.error().message() << "\n";
             (void)(*lab)->stop();
@@ -165,10 +158,10 @@ int run_lab_up(const LabUpOptions& options) {
         }
         recorder = std::move(started).value();
         say("capture: ", plan.public_link, " in ", plan.public_ns,
-            (profile->capture.filter.empty() ? "" : ", filter \"" + profile->capture.filter + "\""));
+            (profile.capture.filter.empty() ? "" : ", filter \"" + profile.capture.filter + "\""));
         recorder->capture().step("lab up; DUT: " + options.dut);
     }
-    auto dut = start_dut(options, *profile, *manifest, plan);
+    auto dut = start_dut(options, profile, manifest, plan);
     if (!dut.ok()) {
         std::cerr << "hnbsec lab up: DUT: " << dut.error().message() << "\n";
         if (recorder) report_evidence(*recorder);

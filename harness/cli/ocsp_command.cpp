@@ -106,18 +106,12 @@ std::string path_or(const std::optional<profile::Url>& url, const std::string& f
 
 int run_revocation_server(const RevocationServerOptions& options, const std::string& command) {
     const std::string prefix = "hnbsec " + command + ": ";
-    const auto profile = load_profile_or_report(
-        options.profile.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.profile));
-    if (!profile) return kExitFailure;
-    const std::filesystem::path pki_dir =
-        options.pki.empty() ? profile->pki.dir : std::filesystem::path(options.pki);
-    auto manifest = pki::Manifest::load(pki_dir);
-    if (!manifest.ok()) {
-        std::cerr << prefix << manifest.error().message() << "\n(create a PKI with 'hnbsec pki init')\n";
-        return kExitFailure;
-    }
+    auto loaded = load_profile_and_pki(options.profile, options.pki, command);
+    if (!loaded) return kExitFailure;
+    const auto& profile = loaded->profile;
+    const auto& manifest = loaded->manifest;
 
-    const auto& pixit = profile->pixit;
+    const auto& pixit = profile.pixit;
     Endpoint endpoint{"0.0.0.0", 8080};
     const auto& default_url = options.ocsp && pixit.ocsp_url ? pixit.ocsp_url : pixit.crl_url;
     if (default_url) endpoint = Endpoint{default_url->host, default_url->port};
@@ -135,7 +129,7 @@ int run_revocation_server(const RevocationServerOptions& options, const std::str
     const std::string ocsp_path = path_or(pixit.ocsp_url, "/ocsp");
     const std::string crl_path = path_or(pixit.crl_url, "/crl");
     if (options.ocsp) {
-        auto created = ocsp::Responder::create(*manifest);
+        auto created = ocsp::Responder::create(manifest);
         if (!created.ok()) {
             std::cerr << prefix << created.error().message() << "\n";
             return kExitFailure;
@@ -151,7 +145,7 @@ int run_revocation_server(const RevocationServerOptions& options, const std::str
         responder->set_knobs(knobs);
         ocsp_http = std::make_unique<ocsp::OcspHttp>(*responder, ocsp_path);
     }
-    auto crls = crl::CrlServer::create(*manifest, crl_path);
+    auto crls = crl::CrlServer::create(manifest, crl_path);
     if (!crls.ok()) {
         std::cerr << prefix << crls.error().message() << "\n";
         return kExitFailure;

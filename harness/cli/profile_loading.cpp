@@ -24,4 +24,19 @@ std::optional<profile::Profile> load_profile_or_report(const std::optional<std::
     return std::move(loaded.profile);
 }
 
+std::optional<ProfileAndPki> load_profile_and_pki(const std::string& profile_path, const std::string& pki_dir,
+                                                  std::string_view command) {
+    auto profile = load_profile_or_report(
+        profile_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(profile_path));
+    if (!profile) return std::nullopt;
+    const std::filesystem::path dir = pki_dir.empty() ? profile->pki.dir : std::filesystem::path(pki_dir);
+    auto manifest = pki::Manifest::load(dir);
+    if (!manifest.ok()) {
+        std::cerr << "hnbsec " << command << ": " << manifest.error().message()
+                  << "\n(create a PKI with 'hnbsec pki init')\n";
+        return std::nullopt;
+    }
+    return ProfileAndPki{std::move(*profile), std::move(manifest).value()};
+}
+
 }  // namespace hnbsec::cli

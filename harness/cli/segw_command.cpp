@@ -83,17 +83,10 @@ Status apply_knobs(const SegwCommandOptions& options, ike::IkeSaConfig& config) 
 }
 
 int run_segw(const SegwCommandOptions& options) {
-    const auto profile = load_profile_or_report(
-        options.profile.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.profile));
-    if (!profile) return kExitFailure;
-    const std::filesystem::path pki_dir =
-        options.pki.empty() ? profile->pki.dir : std::filesystem::path(options.pki);
-    auto manifest = pki::Manifest::load(pki_dir);
-    if (!manifest.ok()) {
-        std::cerr << "hnbsec segw: " << manifest.error().message()
-                  << "\n(create a PKI with 'hnbsec pki init')\n";
-        return kExitFailure;
-    }
+    auto loaded = load_profile_and_pki(options.profile, options.pki, "segw");
+    if (!loaded) return kExitFailure;
+    const auto& profile = loaded->profile;
+    const auto& manifest = loaded->manifest;
 
     segw::SegwOptions segw_options;
     if (!options.listen.empty()) segw_options.listen_address = options.listen;
@@ -108,7 +101,7 @@ int run_segw(const SegwCommandOptions& options) {
         }
         segw_options.device_revocation = *revocation;
     }
-    auto setup = segw::segw_setup(*profile, *manifest, segw_options);
+    auto setup = segw::segw_setup(profile, manifest, segw_options);
     if (!setup.ok()) {
         std::cerr << "hnbsec segw: " << setup.error().message() << "\n";
         return kExitFailure;

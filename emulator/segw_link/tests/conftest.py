@@ -1,23 +1,12 @@
-"""The interop fixtures (test PKI from `hnbsec pki init`, namespace hygiene, peers) come
-from interop/: loaded under another module name so the two conftests do not collide."""
+"""Fixtures of the SeGW link's interop tests: the interop suite's shared ones
+(interop/hnbsec_fixtures.py: test PKI from `hnbsec pki init`, namespace hygiene, peers)."""
 
-import importlib.util
 import os
 import pathlib
 import sys
 
-HERE = pathlib.Path(__file__).resolve().parent
-SOURCE_DIR = pathlib.Path(os.environ.get("HNBSEC_SOURCE_DIR", HERE.parents[2]))
-INTEROP = SOURCE_DIR / "interop"
-if str(INTEROP) not in sys.path:
-    sys.path.insert(0, str(INTEROP))
+SOURCE_DIR = pathlib.Path(os.environ.get("HNBSEC_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[3]))
+if str(SOURCE_DIR / "interop") not in sys.path:
+    sys.path.insert(0, str(SOURCE_DIR / "interop"))
 
-_spec = importlib.util.spec_from_file_location("interop_conftest", INTEROP / "conftest.py")
-interop_conftest = importlib.util.module_from_spec(_spec)
-sys.modules["interop_conftest"] = interop_conftest
-_spec.loader.exec_module(interop_conftest)
-
-hnbsec_bin = interop_conftest.hnbsec_bin
-pki = interop_conftest.pki
-lab_prerequisites = interop_conftest.lab_prerequisites
-namespace_hygiene = interop_conftest.namespace_hygiene
+from hnbsec_fixtures import hnbsec_bin, lab_prerequisites, namespace_hygiene, pki  # noqa: E402,F401

@@ -2,23 +2,26 @@
 `hnbsec pki init`, and `hnbsec hems` started on 127.0.0.1 with an ephemeral port whose
 event lines are collected for the tests to wait on (every wait has a deadline)."""
 
-import json
 import os
 import pathlib
 import queue
 import re
 import shutil
 import subprocess
+import sys
 import threading
 import time
 
 import pytest
 
 SOURCE_DIR = pathlib.Path(os.environ.get("HNBSEC_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[4]))
-BIN_DIR = pathlib.Path(os.environ.get("HNBSEC_BIN_DIR", SOURCE_DIR / "build" / "default" / "bin"))
 EMULATED_PROFILE = SOURCE_DIR / "fixtures" / "profiles" / "emulated.toml"
 PKCS11_ENGINE = "/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so"
 PEERS = ("curl", "openssl", "tshark")
+if str(SOURCE_DIR / "interop") not in sys.path:
+    sys.path.insert(0, str(SOURCE_DIR / "interop"))
+
+from hnbsec_fixtures import hnbsec_bin, pki  # noqa: E402,F401  (the binary, `hnbsec pki init`)
 
 
 @pytest.fixture(autouse=True)
@@ -29,48 +32,6 @@ def peers_present():
         pytest.fail("missing tools: " + ", ".join(missing) + "; install them with ci/install-deps")
     if not os.path.exists(PKCS11_ENGINE):
         pytest.fail(f"missing {PKCS11_ENGINE} (package libengine-pkcs11-openssl)")
-
-
-@pytest.fixture(scope="session")
-def hnbsec_bin():
-    path = BIN_DIR / "hnbsec"
-    assert path.exists(), f"hnbsec binary not built at {path} (set HNBSEC_BIN_DIR)"
-    return path
-
-
-class Pki:
-    def __init__(self, folder, pin_file):
-        self.folder = folder
-        self.dir = folder / "pki"
-        self.pin_file = pin_file
-        self.manifest = json.loads((self.dir / "manifest.json").read_text())
-        self.objects = {o["name"]: o for o in self.manifest["objects"]}
-        token = self.manifest["options"]["token"]
-        self.token_label = token["label"]
-        self.token_module = token["module"]
-        self.softhsm_conf = pathlib.Path(token["softhsm_dir"]) / "softhsm2.conf"
-
-    def path(self, name, which="pem"):
-        return self.dir / self.objects[name]["files"][which]
-
-    def key_location(self, name):
-        return self.objects[name]["key"]["location"]
-
-
-@pytest.fixture(scope="session")
-def pki(hnbsec_bin, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hems-pki")
-    os.chmod(folder, 0o700)
-    pin_file = folder / "user.pin"
-    fd = os.open(pin_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(os.urandom(6).hex() + "\n")
-    env = {k: v for k, v in os.environ.items() if k != "HNBSEC_TOKEN_PIN"}
-    result = subprocess.run([str(hnbsec_bin), "pki", "init", "--profile", str(EMULATED_PROFILE),
-                             "--out", str(folder / "pki"), "--pin-file", str(pin_file)],
-                            cwd=folder, env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    return Pki(folder, pin_file)
 
 
 class Hems:

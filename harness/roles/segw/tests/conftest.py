@@ -1,19 +1,13 @@
-"""Fixtures of the SeGW's device-OCSP interop tests: the ones of the interop suite (the built
-hnbsec binary, a PKI from `hnbsec pki init`, namespace hygiene, missing peers fail), loaded
-from interop/conftest.py under another module name so both suites share one definition."""
+"""Fixtures of the SeGW's device-OCSP interop tests: the interop suite's shared ones
+(interop/hnbsec_fixtures.py: the built hnbsec binary, a PKI from `hnbsec pki init`,
+namespace hygiene, missing peers fail)."""
 
-import importlib.util
 import os
 import pathlib
+import sys
 
 SOURCE_DIR = pathlib.Path(os.environ.get("HNBSEC_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[4]))
+if str(SOURCE_DIR / "interop") not in sys.path:
+    sys.path.insert(0, str(SOURCE_DIR / "interop"))
 
-_spec = importlib.util.spec_from_file_location("interop_conftest", SOURCE_DIR / "interop" / "conftest.py")
-_interop = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_interop)
-
-# Re-exported: pytest finds fixtures by the names bound in this module.
-hnbsec_bin = _interop.hnbsec_bin
-pki = _interop.pki
-lab_prerequisites = _interop.lab_prerequisites
-namespace_hygiene = _interop.namespace_hygiene
+from hnbsec_fixtures import hnbsec_bin, lab_prerequisites, namespace_hygiene, pki  # noqa: E402,F401
