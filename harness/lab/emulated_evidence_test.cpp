@@ -9,8 +9,6 @@
 //
 // One process (ONE_PROCESS): the PKI and token are made once.
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -18,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
+#include "core/testing/shell.h"
 #include "harness/lab/emulated_lab_suite.h"
 #include "pcap/dissect/key_tables.h"
 #include "pcap/query/wire_query.h"
@@ -32,14 +31,7 @@ using namespace std::chrono_literals;
 
 constexpr auto kBootTimeout = 60s;
 
-std::pair<int, std::string> run(const std::string& command) {
-    std::string out;
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");  // NOLINT(cert-env33-c): test peers
-    if (pipe == nullptr) return {-1, ""};
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) out += buffer.data();
-    return {::pclose(pipe), out};
-}
+using hnbsec::test_support::run_shell;
 
 unsigned mode_of(const fs::path& path) {
     struct stat st {};
@@ -114,24 +106,25 @@ TEST_F(EmulatedEvidenceTest, KeysLetWiresharkDecryptCwmp) {
     const std::string tshark = "WIRESHARK_CONFIG_DIR=" + wireshark.string() + " tshark -n -C hnbsec -r " +
                                evidence->capture.string() + " -o esp.enable_encryption_decode:TRUE";
     const auto [rc, cwmp] =
-        run(tshark + " -Y 'http.request && xml' -T fields -e http.request.method -e xml.tag");
+        run_shell(tshark + " -Y 'http.request && xml' -T fields -e http.request.method -e xml.tag");
     ASSERT_EQ(rc, 0) << cwmp;
     EXPECT_NE(cwmp.find("POST"), std::string::npos) << cwmp;
     EXPECT_NE(cwmp.find("Inform"), std::string::npos) << cwmp;
     // The ClientHello our query cited is the one tshark decodes in that packet.
-    const auto [hrc, hello_frames] = run(tshark + " -Y tls.handshake.type==1 -T fields -e frame.number");
+    const auto [hrc, hello_frames] =
+        run_shell(tshark + " -Y tls.handshake.type==1 -T fields -e frame.number");
     ASSERT_EQ(hrc, 0) << hello_frames;
     EXPECT_NE(hello_frames.find(std::to_string(hello.evidence.front().number)), std::string::npos)
         << hello_frames;
 
-    const auto [crc, comments] = run("tshark -n -r " + evidence->capture.string() +
-                                     " -Y frame.comment -T fields -e frame.number -e frame.comment");
+    const auto [crc, comments] = run_shell("tshark -n -r " + evidence->capture.string() +
+                                           " -Y frame.comment -T fields -e frame.number -e frame.comment");
     ASSERT_EQ(crc, 0) << comments;
     EXPECT_NE(comments.find("step 1: power on the device"), std::string::npos) << comments;
     EXPECT_NE(comments.find("step 2: the device is in service"), std::string::npos) << comments;
     EXPECT_NE(comments.find(std::to_string(ntp.evidence.front().number) + "\tPASS: "), std::string::npos)
         << comments;
-    const auto [irc, info] = run("capinfos " + evidence->capture.string());
+    const auto [irc, info] = run_shell("capinfos " + evidence->capture.string());
     ASSERT_EQ(irc, 0) << info;
     EXPECT_NE(info.find("test case " + dir.filename().string()), std::string::npos) << info;
     EXPECT_NE(info.find("profile sha256:" + material_->profile.digest), std::string::npos) << info;

@@ -5,13 +5,12 @@
 // capinfos shows the capture comment. The control: the same file with its secrets
 // discarded (editcap) shows no HTTP.
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
 
+#include "core/testing/shell.h"
 #include "pcap/capture/case_capture.h"
 #include "pcap/capture/namespace_fixture.h"
 
@@ -19,14 +18,7 @@ namespace hnbsec::pcap {
 namespace {
 
 // Runs a shell command; its standard output (stderr joined), and its exit status.
-std::pair<int, std::string> run(const std::string& command) {
-    std::string out;
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");  // NOLINT(cert-env33-c): test peers
-    if (pipe == nullptr) return {-1, ""};
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) out += buffer.data();
-    return {::pclose(pipe), out};
-}
+using hnbsec::test_support::run_shell;
 
 std::string read_file(const std::filesystem::path& path) {
     std::ifstream in(path);
@@ -50,11 +42,11 @@ protected:
     // One HTTPS GET over TLS in the namespace; the client writes its NSS key log.
     void https_get(const std::string& path) {
         const std::string d = dir_.string();
-        const auto [made, made_out] =
-            run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "
-                "/CN=hems.test "
-                "-keyout " +
-                d + "/key.pem -out " + d + "/cert.pem");
+        const auto [made, made_out] = run_shell(
+            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "
+            "/CN=hems.test "
+            "-keyout " +
+            d + "/key.pem -out " + d + "/cert.pem");
         ASSERT_EQ(made, 0) << made_out;
         // The server prints ACCEPT once it listens; the client starts after that (bounded).
         std::ofstream(dir_ / "session.sh")
@@ -65,7 +57,7 @@ protected:
             << "printf 'GET " << path << " HTTP/1.0\\r\\n\\r\\n' | timeout 20 openssl s_client "
             << "-connect 127.0.0.1:44330 -keylogfile keylog.txt -quiet\n"
             << "wait\n";
-        const auto [rc, out] = run("ip netns exec " + ns_ + " sh " + (dir_ / "session.sh").string());
+        const auto [rc, out] = run_shell("ip netns exec " + ns_ + " sh " + (dir_ / "session.sh").string());
         ASSERT_EQ(rc, 0) << out;
         ASSERT_NE(out.find("200 ok"), std::string::npos) << out;
     }
@@ -94,26 +86,28 @@ TEST_F(CaseCaptureTshark, WiresharkDecryptsTheCaseFromItsDsbAndShowsOurComments)
     const std::string file = evidence->capture.string();
 
     // No -o option, no key log file: the DSB is all tshark gets.
-    const auto [rc, uri] = run("tshark -n -r " + file + " -Y http.request -T fields -e http.request.uri");
+    const auto [rc, uri] =
+        run_shell("tshark -n -r " + file + " -Y http.request -T fields -e http.request.uri");
     ASSERT_EQ(rc, 0) << uri;
     EXPECT_NE(uri.find("/hnbsec-dsb-check"), std::string::npos) << uri;
 
-    const auto [crc, comments] = run("tshark -n -r " + file + " -Y frame.comment -T fields -e frame.comment");
+    const auto [crc, comments] =
+        run_shell("tshark -n -r " + file + " -Y frame.comment -T fields -e frame.comment");
     ASSERT_EQ(crc, 0) << comments;
     EXPECT_NE(comments.find("step 1: client fetches over TLS"), std::string::npos) << comments;
     EXPECT_NE(comments.find("PASS: the session began here"), std::string::npos) << comments;
 
-    const auto [irc, info] = run("capinfos " + file);
+    const auto [irc, info] = run_shell("capinfos " + file);
     ASSERT_EQ(irc, 0) << info;
     EXPECT_NE(info.find("hnbsec 0.0-test; test case TC-DSB-001; profile sha256:abcdef"), std::string::npos)
         << info;
 
     // The control: without the secrets, nothing decrypts.
     const std::string stripped = (dir_ / "stripped.pcapng").string();
-    const auto [erc, eout] = run("editcap --discard-all-secrets " + file + " " + stripped);
+    const auto [erc, eout] = run_shell("editcap --discard-all-secrets " + file + " " + stripped);
     ASSERT_EQ(erc, 0) << eout;
     const auto [src, suri] =
-        run("tshark -n -r " + stripped + " -Y http.request -T fields -e http.request.uri");
+        run_shell("tshark -n -r " + stripped + " -Y http.request -T fields -e http.request.uri");
     ASSERT_EQ(src, 0) << suri;
     EXPECT_EQ(suri.find("/hnbsec-dsb-check"), std::string::npos) << suri;
 }

@@ -15,6 +15,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "core/testing/shell.h"
+
 namespace hnbsec::pcap {
 namespace {
 
@@ -169,13 +171,7 @@ void write_pcap(const fs::path& path, const std::vector<Octets>& packets) {
 }
 
 std::string run(const std::string& command) {
-    std::string output;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return output;
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) output += buffer.data();
-    pclose(pipe);
-    return output;
+    return hnbsec::test_support::run_shell(command, hnbsec::test_support::Stderr::kDiscarded).output;
 }
 
 TEST(WiresharkUatInterop, TsharkDecryptsRealExchangeWithOurTables) {

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/shell.h"
 #include "pcap/pcapng/reader.h"
 #include "pcap/pcapng/writer.h"
 
@@ -31,21 +32,11 @@ CaptureInterface interface(LinkType type, std::uint32_t snap, const std::string&
     return i;
 }
 
-struct PipeCloser {
-    void operator()(std::FILE* f) const { static_cast<void>(pclose(f)); }
-};
-
 // Runs a shell command, returns stdout; the test fails when the tool is missing.
 std::string run(const std::string& command, int* status = nullptr) {
-    std::unique_ptr<std::FILE, PipeCloser> pipe(popen((command + " 2>/dev/null").c_str(), "r"));
-    if (!pipe) return {};
-    std::string out;
-    std::array<char, 4096> buf{};
-    std::size_t n = 0;
-    while ((n = std::fread(buf.data(), 1, buf.size(), pipe.get())) > 0) out.append(buf.data(), n);
-    const int rc = pclose(pipe.release());
-    if (status != nullptr) *status = rc;
-    return out;
+    auto result = hnbsec::test_support::run_shell(command, hnbsec::test_support::Stderr::kDiscarded);
+    if (status != nullptr) *status = result.exit_code;
+    return result.output;
 }
 
 class WiresharkTools : public ::testing::Test {
