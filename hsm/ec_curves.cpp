@@ -6,20 +6,11 @@
 #include <openssl/ec.h>
 #include <openssl/objects.h>
 
-#include "hsm/openssl_ptr.h"
 #include "hsm/pkcs11_objects.h"
+#include "proto/ossl/handles.h"
 
 namespace hnbsec::hsm {
-namespace {
-
-struct Asn1ObjectFree {
-    void operator()(ASN1_OBJECT* object) const { ASN1_OBJECT_free(object); }
-};
-struct EcGroupFree {
-    void operator()(EC_GROUP* group) const { EC_GROUP_free(group); }
-};
-
-}  // namespace
+namespace {}  // namespace
 
 std::vector<std::uint8_t> ec_params_der(EcCurve curve) {
     switch (curve) {
@@ -33,15 +24,13 @@ std::vector<std::uint8_t> ec_params_der(EcCurve curve) {
 
 Result<CurveInfo> curve_from_ec_params(std::span<const std::uint8_t> ec_params) {
     const unsigned char* cursor = ec_params.data();
-    std::unique_ptr<ASN1_OBJECT, Asn1ObjectFree> oid(
-        d2i_ASN1_OBJECT(nullptr, &cursor, static_cast<long>(ec_params.size())));
+    ossl::Asn1ObjectPtr oid(d2i_ASN1_OBJECT(nullptr, &cursor, static_cast<long>(ec_params.size())));
     if (!oid) {
         return Error("CKA_EC_PARAMS (" + percent_hex(ec_params) +
                      ") is not a named-curve OID; explicit curve parameters are not supported");
     }
     int nid = OBJ_obj2nid(oid.get());
-    std::unique_ptr<EC_GROUP, EcGroupFree> group(nid == NID_undef ? nullptr
-                                                                  : EC_GROUP_new_by_curve_name(nid));
+    ossl::EcGroupPtr group(nid == NID_undef ? nullptr : EC_GROUP_new_by_curve_name(nid));
     if (!group) {
         char text[80];
         OBJ_obj2txt(text, sizeof text, oid.get(), 1);

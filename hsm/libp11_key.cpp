@@ -8,8 +8,9 @@
 #include <openssl/err.h>
 
 #include "hsm/ckr_names.h"
-#include "hsm/openssl_ptr.h"
 #include "hsm/pkcs11_objects.h"
+#include "proto/ossl/errors.h"
+#include "proto/ossl/handles.h"
 
 namespace hnbsec::hsm {
 namespace {
@@ -81,7 +82,7 @@ Result<Libp11Key> Libp11Key::open(std::shared_ptr<Pkcs11Module> module, const Pk
     auto state = std::make_unique<State>();
     state->module = module;
     state->ctx = PKCS11_CTX_new();
-    if (state->ctx == nullptr) return Error("PKCS11_CTX_new (libp11) failed: " + openssl_errors());
+    if (state->ctx == nullptr) return Error("PKCS11_CTX_new (libp11) failed: " + ossl::errors());
     ERR_clear_error();
     if (PKCS11_CTX_load(state->ctx, module->path().c_str()) != 0) {
         return libp11_error("PKCS11_CTX_load of " + module->path(), "");

@@ -4,6 +4,8 @@
 
 #include "hsm/test_support.h"
 #include "hsm/token_signer.h"
+#include "proto/ossl/errors.h"
+#include "proto/ossl/handles.h"
 
 namespace hnbsec::hsm {
 namespace {
@@ -20,16 +22,16 @@ protected:
         ASSERT_TRUE(bridged.ok()) << bridged.error().message();
         const auto message = bytes("HeNB IKEv2 AUTH payload stand-in");
 
-        EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+        ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
         ASSERT_EQ(
             EVP_DigestSignInit_ex(ctx.get(), nullptr, digest, nullptr, nullptr, bridged->pkey(), nullptr), 1)
-            << openssl_errors();
+            << ossl::errors();
         std::size_t size = 0;
         ASSERT_EQ(EVP_DigestSign(ctx.get(), nullptr, &size, message.data(), message.size()), 1)
-            << openssl_errors();
+            << ossl::errors();
         std::vector<std::uint8_t> signature(size);
         ASSERT_EQ(EVP_DigestSign(ctx.get(), signature.data(), &size, message.data(), message.size()), 1)
-            << openssl_errors();
+            << ossl::errors();
         signature.resize(size);
 
         auto public_key = token_->public_key(key);
@@ -58,7 +60,7 @@ TEST_F(Libp11KeyTest, RsaPssThroughEvpVerifies) {
     auto bridged = Libp11Key::open(module_, token_->uri(key), testing::user_pin());
     ASSERT_TRUE(bridged.ok()) << bridged.error().message();
     const auto message = bytes("TLS 1.3 CertificateVerify stand-in");
-    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
     ASSERT_EQ(EVP_DigestSignInit_ex(ctx.get(), &pctx, "SHA256", nullptr, nullptr, bridged->pkey(), nullptr),
               1);
@@ -68,7 +70,7 @@ TEST_F(Libp11KeyTest, RsaPssThroughEvpVerifies) {
     ASSERT_EQ(EVP_DigestSign(ctx.get(), nullptr, &size, message.data(), message.size()), 1);
     std::vector<std::uint8_t> signature(size);
     ASSERT_EQ(EVP_DigestSign(ctx.get(), signature.data(), &size, message.data(), message.size()), 1)
-        << openssl_errors();
+        << ossl::errors();
     signature.resize(size);
     auto public_key = token_->public_key(key);
     ASSERT_TRUE(public_key.ok());
@@ -101,14 +103,14 @@ TEST_F(Libp11KeyTest, BridgeKeepsWorkingAfterTokenAndModuleHandleAreGone) {
     module_.reset();  // the bridge holds its own reference
 
     const auto message = bytes("still signing");
-    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     ASSERT_EQ(EVP_DigestSignInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, bridged->pkey(), nullptr),
               1);
     std::size_t size = 0;
     ASSERT_EQ(EVP_DigestSign(ctx.get(), nullptr, &size, message.data(), message.size()), 1);
     std::vector<std::uint8_t> signature(size);
     ASSERT_EQ(EVP_DigestSign(ctx.get(), signature.data(), &size, message.data(), message.size()), 1)
-        << openssl_errors();
+        << ossl::errors();
     signature.resize(size);
     EXPECT_TRUE(verifies(public_key->get(), "SHA256", message, signature));
 }

@@ -5,7 +5,8 @@
 
 #include <openssl/ecdsa.h>
 
-#include "hsm/openssl_ptr.h"
+#include "proto/ossl/errors.h"
+#include "proto/ossl/handles.h"
 
 namespace hnbsec::hsm {
 namespace {
@@ -92,7 +93,7 @@ Result<std::vector<std::uint8_t>> digest(HashAlgorithm hash, std::span<const std
     std::vector<std::uint8_t> out(hash_size(hash));
     if (EVP_Q_digest(nullptr, name.c_str(), nullptr, message.data(), message.size(), out.data(), nullptr) !=
         1) {
-        return Error("OpenSSL could not compute " + name + ": " + openssl_errors());
+        return Error("OpenSSL could not compute " + name + ": " + ossl::errors());
     }
     return out;
 }
@@ -114,16 +115,16 @@ Result<std::vector<std::uint8_t>> ecdsa_raw_to_der(std::span<const std::uint8_t>
                      " bytes; PKCS#11 returns r||s, two halves of equal length");
     }
     const std::size_t half = raw.size() / 2;
-    BignumPtr r(BN_bin2bn(raw.data(), static_cast<int>(half), nullptr));
-    BignumPtr s(BN_bin2bn(raw.data() + half, static_cast<int>(half), nullptr));
+    ossl::BignumPtr r(BN_bin2bn(raw.data(), static_cast<int>(half), nullptr));
+    ossl::BignumPtr s(BN_bin2bn(raw.data() + half, static_cast<int>(half), nullptr));
     std::unique_ptr<ECDSA_SIG, EcdsaSigFree> sig(ECDSA_SIG_new());
     if (!r || !s || !sig || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) {
-        return Error("cannot build ECDSA-Sig-Value: " + openssl_errors());
+        return Error("cannot build ECDSA-Sig-Value: " + ossl::errors());
     }
     (void)r.release();  // owned by sig now
     (void)s.release();
     int size = i2d_ECDSA_SIG(sig.get(), nullptr);
-    if (size <= 0) return Error("cannot DER-encode ECDSA-Sig-Value: " + openssl_errors());
+    if (size <= 0) return Error("cannot DER-encode ECDSA-Sig-Value: " + ossl::errors());
     std::vector<std::uint8_t> der(static_cast<std::size_t>(size));
     unsigned char* cursor = der.data();
     i2d_ECDSA_SIG(sig.get(), &cursor);

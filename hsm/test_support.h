@@ -1,5 +1,5 @@
 #pragma once
-// Test helpers: a temporary directory, a fresh SoftHSM2 store with one
+// Test helpers: a temporary directory (hsm/temp_dir.h), a fresh SoftHSM2 store with one
 // initialised token per test, and OpenSSL signature verification.
 
 #include <cstdint>
@@ -12,36 +12,16 @@
 
 #include <gtest/gtest.h>
 #include <openssl/rsa.h>
-#include <stdlib.h>
 
-#include "hsm/openssl_ptr.h"
 #include "hsm/pin.h"
 #include "hsm/pkcs11_module.h"
 #include "hsm/softhsm_store.h"
+#include "hsm/temp_dir.h"
 #include "hsm/token.h"
 #include "hsm/token_signer.h"
+#include "proto/ossl/handles.h"
 
 namespace hnbsec::hsm::testing {
-
-// A directory under $TMPDIR removed with everything in it at scope exit.
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "hnbsec-hsm-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed for " << pattern;
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
 
 inline constexpr const char* kTokenLabel = "hnbsec-test";
 inline constexpr const char* kUserPin = "user-1234";
@@ -94,7 +74,7 @@ inline std::vector<std::uint8_t> bytes(std::string_view text) {
 // EVP_DigestVerify of `signature` over `message`; for RSA-PSS with `pss_salt`.
 inline bool verifies(EVP_PKEY* key, const char* digest, std::span<const std::uint8_t> message,
                      std::span<const std::uint8_t> signature, std::optional<int> pss_salt = {}) {
-    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
     if (EVP_DigestVerifyInit_ex(ctx.get(), &pctx, digest, nullptr, nullptr, key, nullptr) != 1) return false;
     if (pss_salt) {

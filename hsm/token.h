@@ -29,12 +29,12 @@
 #include <p11-kit/pkcs11.h>
 
 #include "core/result.h"
-#include "hsm/openssl_ptr.h"
 #include "hsm/pin.h"
 #include "hsm/pkcs11_module.h"
 #include "hsm/pkcs11_objects.h"
 #include "hsm/pkcs11_uri.h"
 #include "hsm/token_key.h"
+#include "proto/ossl/handles.h"
 
 namespace hnbsec::hsm {
 
@@ -95,7 +95,7 @@ public:
     Result<KeyAttributes> attributes(const TokenKey& key) const;
     // The public half as an OpenSSL key (from CKA_MODULUS/CKA_PUBLIC_EXPONENT
     // or CKA_EC_PARAMS/CKA_EC_POINT), for verifying and for certificates.
-    Result<EvpPkeyPtr> public_key(const TokenKey& key) const;
+    Result<ossl::EvpPkeyPtr> public_key(const TokenKey& key) const;
 
     // One attribute of any object, e.g. to show that CKA_PRIVATE_EXPONENT
     // fails with CKR_ATTRIBUTE_SENSITIVE.

@@ -8,41 +8,34 @@
 
 #include "hsm/ec_curves.h"
 #include "hsm/token.h"
+#include "proto/ossl/errors.h"
+#include "proto/ossl/handles.h"
 
 namespace hnbsec::hsm {
 namespace {
 
-struct ParamBldFree {
-    void operator()(OSSL_PARAM_BLD* bld) const { OSSL_PARAM_BLD_free(bld); }
-};
-struct ParamFree {
-    void operator()(OSSL_PARAM* params) const { OSSL_PARAM_free(params); }
-};
-struct OctetStringFree {
-    void operator()(ASN1_OCTET_STRING* s) const { ASN1_OCTET_STRING_free(s); }
-};
-
 unsigned significant_bits(const std::vector<std::uint8_t>& big_endian) {
-    BignumPtr n(BN_bin2bn(big_endian.data(), static_cast<int>(big_endian.size()), nullptr));
+    ossl::BignumPtr n(BN_bin2bn(big_endian.data(), static_cast<int>(big_endian.size()), nullptr));
     return n ? static_cast<unsigned>(BN_num_bits(n.get())) : 0;
 }
 
-Result<EvpPkeyPtr> from_params(const char* key_type, OSSL_PARAM_BLD* bld, const std::string& key_label) {
-    std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(bld));
-    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, key_type, nullptr));
+Result<ossl::EvpPkeyPtr> from_params(const char* key_type, OSSL_PARAM_BLD* bld,
+                                     const std::string& key_label) {
+    ossl::ParamPtr params(OSSL_PARAM_BLD_to_param(bld));
+    ossl::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, key_type, nullptr));
     EVP_PKEY* key = nullptr;
     if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
         EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
-        return Error("OpenSSL rejected the public key of '" + key_label + "': " + openssl_errors());
+        return Error("OpenSSL rejected the public key of '" + key_label + "': " + ossl::errors());
     }
-    return EvpPkeyPtr(key);
+    return ossl::EvpPkeyPtr(key);
 }
 
 // CKA_EC_POINT is a DER OCTET STRING around the uncompressed point (PKCS#11
 // v2.40); some modules return the bare point, so accept both.
 std::vector<std::uint8_t> unwrap_ec_point(const std::vector<std::uint8_t>& value) {
     const unsigned char* cursor = value.data();
-    std::unique_ptr<ASN1_OCTET_STRING, OctetStringFree> wrapped(
+    ossl::Asn1OctetStringPtr wrapped(
         d2i_ASN1_OCTET_STRING(nullptr, &cursor, static_cast<long>(value.size())));
     if (wrapped && cursor == value.data() + value.size()) {
         const unsigned char* data = ASN1_STRING_get0_data(wrapped.get());
@@ -82,10 +75,10 @@ Result<KeyAttributes> Token::attributes(const TokenKey& key) const {
     return out;
 }
 
-Result<EvpPkeyPtr> Token::public_key(const TokenKey& key) const {
+Result<ossl::EvpPkeyPtr> Token::public_key(const TokenKey& key) const {
     auto& api = module_->api();
-    std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
-    if (!bld) return Error("OpenSSL could not allocate a parameter builder: " + openssl_errors());
+    ossl::ParamBldPtr bld(OSSL_PARAM_BLD_new());
+    if (!bld) return Error("OpenSSL could not allocate a parameter builder: " + ossl::errors());
 
     if (key.type == KeyType::kRsa) {
         // An RSA private key object carries the modulus and public exponent too.
@@ -93,12 +86,12 @@ Result<EvpPkeyPtr> Token::public_key(const TokenKey& key) const {
             key.public_key != CK_INVALID_HANDLE ? key.public_key : key.private_key;
         HNBSEC_TRY(auto modulus, hsm::read_attribute(api, session_, source, CKA_MODULUS));
         HNBSEC_TRY(auto exponent, hsm::read_attribute(api, session_, source, CKA_PUBLIC_EXPONENT));
-        BignumPtr n(BN_bin2bn(modulus.data(), static_cast<int>(modulus.size()), nullptr));
-        BignumPtr e(BN_bin2bn(exponent.data(), static_cast<int>(exponent.size()), nullptr));
+        ossl::BignumPtr n(BN_bin2bn(modulus.data(), static_cast<int>(modulus.size()), nullptr));
+        ossl::BignumPtr e(BN_bin2bn(exponent.data(), static_cast<int>(exponent.size()), nullptr));
         if (!n || !e || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
             OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1) {
             return Error("cannot pass the RSA public key of '" + key.label +
-                         "' to OpenSSL: " + openssl_errors());
+                         "' to OpenSSL: " + ossl::errors());
         }
         return from_params("RSA", bld.get(), key.label);
     }
@@ -115,7 +108,7 @@ Result<EvpPkeyPtr> Token::public_key(const TokenKey& key) const {
             1 ||
         OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) !=
             1) {
-        return Error("cannot pass the EC public key of '" + key.label + "' to OpenSSL: " + openssl_errors());
+        return Error("cannot pass the EC public key of '" + key.label + "' to OpenSSL: " + ossl::errors());
     }
     return from_params("EC", bld.get(), key.label);
 }

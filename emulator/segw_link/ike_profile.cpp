@@ -8,6 +8,7 @@
 #include "proto/ike/sa/credentials.h"
 #include "proto/ike/sa/proposals.h"
 #include "proto/ike/sa/wire.h"
+#include "proto/ossl/certificate.h"
 
 namespace hnbsec::emulator {
 namespace {
@@ -99,14 +100,14 @@ Result<ike::IkeSaConfig> make_ike_config(const IkeProfileInputs& in) {
 
     if (!defects.has(Defect::kNoTrustAnchorCertreq)) {
         for (const auto& anchor : in.trust_anchors) {
-            HNBSEC_TRY(Der spki, subject_public_key_info(anchor));
+            HNBSEC_TRY(Der spki, ossl::subject_public_key_info(anchor));
             c.trust_anchor_spkis.push_back(std::move(spki));
         }
     }
     if (config.segw.ocsp_request && !defects.has(Defect::kNoOcspCertreq)) {
         std::vector<ike::Bytes> hashes;
         for (const auto& responder : in.ocsp_responders) {
-            HNBSEC_TRY(Der spki, subject_public_key_info(responder));
+            HNBSEC_TRY(Der spki, ossl::subject_public_key_info(responder));
             HNBSEC_TRY(ike::Bytes hash, ike::spki_sha1(spki));
             hashes.push_back(std::move(hash));
         }

@@ -6,6 +6,8 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include "proto/ossl/certificate.h"
+
 namespace hnbsec::emulator {
 
 Result<std::vector<Der>> read_pem_certificates(const std::filesystem::path& path) {
@@ -13,7 +15,7 @@ Result<std::vector<Der>> read_pem_certificates(const std::filesystem::path& path
     if (!file) return Error("cannot open " + path.string());
     std::vector<Der> out;
     while (X509* read = PEM_read_X509(file.get(), nullptr, nullptr, nullptr)) {
-        const X509Ptr cert(read);
+        const ossl::X509Ptr cert(read);
         unsigned char* der = nullptr;
         const int length = i2d_X509(cert.get(), &der);
         if (length <= 0)
@@ -25,24 +27,6 @@ Result<std::vector<Der>> read_pem_certificates(const std::filesystem::path& path
     ERR_clear_error();  // the end of the file is reported as an error
     if (out.empty()) return Error(path.string() + " holds no PEM certificate");
     return out;
-}
-
-Result<X509Ptr> parse_der_certificate(const Der& der, const std::string& what) {
-    const unsigned char* p = der.data();
-    X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-    if (!cert || p != der.data() + der.size())
-        return Error(what + " is not a DER X.509 certificate (" + std::to_string(der.size()) + " octets)");
-    return cert;
-}
-
-Result<Der> subject_public_key_info(const Der& certificate) {
-    HNBSEC_TRY(X509Ptr cert, parse_der_certificate(certificate, "certificate"));
-    unsigned char* der = nullptr;
-    const int length = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert.get()), &der);
-    if (length <= 0) return Error("cannot encode a SubjectPublicKeyInfo");
-    Der spki(der, der + length);
-    OPENSSL_free(der);
-    return spki;
 }
 
 }  // namespace hnbsec::emulator

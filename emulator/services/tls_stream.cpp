@@ -7,13 +7,12 @@
 #include <openssl/x509v3.h>
 #include <poll.h>
 
+#include "proto/ossl/certificate.h"
+
 namespace hnbsec::emulator {
 namespace {
 
-struct X509Free {
-    void operator()(X509* cert) const { X509_free(cert); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
+using ossl::X509Ptr;
 
 Error tls_error(const std::string& what) {
     return Error(what + ": " + tls::drain_openssl_errors());
@@ -47,27 +46,6 @@ int on_verify(int preverify_ok, X509_STORE_CTX* store) {
     return 0;
 }
 
-Result<X509Ptr> certificate_from_der(const std::vector<std::uint8_t>& der, std::size_t index) {
-    const unsigned char* p = der.data();
-    X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-    if (!cert || p != der.data() + der.size()) {
-        return tls_error("device chain: certificate " + std::to_string(index) +
-                         " is not one DER certificate");
-    }
-    return cert;
-}
-
-std::string name_text(const X509_NAME* name) {
-    BIO* bio = BIO_new(BIO_s_mem());
-    if (bio == nullptr) return {};
-    X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253);
-    char* data = nullptr;
-    const long size = BIO_get_mem_data(bio, &data);
-    std::string out(data, static_cast<std::size_t>(size));
-    BIO_free(bio);
-    return out;
-}
-
 }  // namespace
 
 Result<tls::SslCtxPtr> build_client_context(const TlsClientOptions& options) {
@@ -98,7 +76,8 @@ Result<tls::SslCtxPtr> build_client_context(const TlsClientOptions& options) {
         if (options.chain.empty()) return Error("no device certificate to present");
         if (options.key == nullptr) return Error("no device key to sign with");
         for (std::size_t i = 0; i < options.chain.size(); ++i) {
-            HNBSEC_TRY(X509Ptr cert, certificate_from_der(options.chain[i], i));
+            HNBSEC_TRY(X509Ptr cert, ossl::parse_certificate(
+                                         options.chain[i], "device chain: certificate " + std::to_string(i)));
             const int rc = i == 0 ? SSL_CTX_use_certificate(ctx, cert.get())
                                   : static_cast<int>(SSL_CTX_add1_chain_cert(ctx, cert.get()));
             if (rc != 1) return tls_error("device chain: certificate " + std::to_string(i));
@@ -163,7 +142,7 @@ Result<std::unique_ptr<TlsStream>> TlsStream::handshake(SocketFd socket, SSL_CTX
                 "server certificate rejected: " + std::string(X509_verify_cert_error_string(verify.error)) +
                 " (X509 error " + std::to_string(verify.error) + " at depth " + std::to_string(verify.depth) +
                 ")";
-            if (peer != nullptr) text += ", subject " + name_text(X509_get_subject_name(peer));
+            if (peer != nullptr) text += ", subject " + ossl::name_text(X509_get_subject_name(peer));
             return Error(text);
         }
         std::string text = tls::drain_openssl_errors();
@@ -214,7 +193,7 @@ std::string TlsStream::cipher() const {
 
 std::string TlsStream::peer_subject() const {
     X509* peer = SSL_get0_peer_certificate(ssl_.get());
-    return peer == nullptr ? std::string() : name_text(X509_get_subject_name(peer));
+    return peer == nullptr ? std::string() : ossl::name_text(X509_get_subject_name(peer));
 }
 
 }  // namespace hnbsec::emulator

@@ -8,27 +8,20 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "proto/ossl/handles.h"
+
 namespace hnbsec::emulator::tre {
-namespace {
-
-struct BioFree {
-    void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct X509Free {
-    void operator()(X509* cert) const { X509_free(cert); }
-};
-
-}  // namespace
+namespace {}  // namespace
 
 Result<std::vector<Der>> load_device_chain(const std::filesystem::path& pem) {
-    std::unique_ptr<BIO, BioFree> bio(BIO_new_file(pem.c_str(), "r"));
+    ossl::BioPtr bio(BIO_new_file(pem.c_str(), "r"));
     if (!bio) {
         ERR_clear_error();
         return Error(fmt::format("cannot open device chain {}", pem.string()));
     }
     std::vector<Der> chain;
     while (true) {
-        std::unique_ptr<X509, X509Free> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+        ossl::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
         if (!cert) break;
         unsigned char* der = nullptr;
         const int length = i2d_X509(cert.get(), &der);

@@ -33,7 +33,7 @@ Result<DeviceKey> DeviceKey::open(const TokenSection& token) {
     return out;
 }
 
-DeviceKey DeviceKey::from_software_key(hsm::EvpPkeyPtr key) {
+DeviceKey DeviceKey::from_software_key(ossl::EvpPkeyPtr key) {
     DeviceKey out;
     out.software_key_ = std::move(key);
     return out;

@@ -11,7 +11,7 @@
 #include "core/result.h"
 #include "emulator/config/henb_config.h"
 #include "hsm/libp11_key.h"
-#include "hsm/openssl_ptr.h"
+#include "proto/ossl/handles.h"
 
 namespace hnbsec::emulator::tre {
 
@@ -21,7 +21,7 @@ public:
     // reads it in C_Initialize), loads the module, parses key_uri, reads the PIN and logs in.
     static Result<DeviceKey> open(const TokenSection& token);
     // A key held in memory; for unit tests of the code that uses the key only.
-    static DeviceKey from_software_key(hsm::EvpPkeyPtr key);
+    static DeviceKey from_software_key(ossl::EvpPkeyPtr key);
 
     // Borrowed; valid while this DeviceKey lives.
     EVP_PKEY* pkey() const;
@@ -29,7 +29,7 @@ public:
 private:
     DeviceKey() = default;
     std::optional<hsm::Libp11Key> token_key_;
-    hsm::EvpPkeyPtr software_key_;
+    ossl::EvpPkeyPtr software_key_;
 };
 
 }  // namespace hnbsec::emulator::tre

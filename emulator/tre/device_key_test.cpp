@@ -46,7 +46,7 @@ TEST_F(DeviceKeyTest, SignsOnTheTokenWithThePinFromAFile) {
     ASSERT_NE(key->pkey(), nullptr);
 
     const auto message = hsm::testing::bytes("IKE_AUTH octets");
-    hsm::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     ASSERT_EQ(EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key->pkey()), 1);
     std::size_t size = 0;
     ASSERT_EQ(EVP_DigestSign(ctx.get(), nullptr, &size, message.data(), message.size()), 1);

@@ -11,12 +11,10 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include "proto/ossl/handles.h"
+
 namespace hnbsec::emulator::tre {
 namespace {
-
-struct MdCtxFree {
-    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
 
 constexpr std::size_t kSha256HexLength = 64;
 constexpr std::size_t kChunk = std::size_t{64} * 1024;
@@ -37,7 +35,7 @@ std::string to_hex(const unsigned char* data, std::size_t size) {
 Result<std::string> sha256_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Error(fmt::format("cannot open image {}: {}", path.string(), std::strerror(errno)));
-    std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+    ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
         return Error("cannot start a SHA-256 digest (OpenSSL)");
     }

@@ -8,6 +8,7 @@
 #include "fixtures/pki/pki.h"
 #include "harness/lab/token_setup.h"
 #include "hsm/token_signer.h"
+#include "proto/ossl/handles.h"
 
 namespace hnbsec::lab {
 namespace fs = std::filesystem;
@@ -100,8 +101,8 @@ Result<PkiSetupResult> set_up_pki(const PkiSetupRequest& request) {
         HNBSEC_TRY(hsm::KeySpec token_spec, to_token_spec(spec));
         const std::array<std::uint8_t, 1> id{token_key_id(entity)};
         HNBSEC_TRY(hsm::TokenKey key, token.generate_key(token_spec, entity, id));
-        HNBSEC_TRY(hsm::EvpPkeyPtr public_key, token.public_key(key));
-        return pki::ProvidedKey{pki::EvpPkeyPtr(public_key.release()), token.uri(key).format()};
+        HNBSEC_TRY(ossl::EvpPkeyPtr public_key, token.public_key(key));
+        return pki::ProvidedKey{std::move(public_key), token.uri(key).format()};
     };
 
     HNBSEC_TRY(pki::Manifest manifest, pki::create_pki(options));

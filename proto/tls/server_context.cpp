@@ -4,6 +4,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
 
+#include "proto/ossl/certificate.h"
+
 namespace hnbsec::tls {
 namespace {
 
@@ -15,17 +17,6 @@ int record_index() {
 
 HandshakeRecord* record_of(const SSL* ssl) {
     return static_cast<HandshakeRecord*>(SSL_get_ex_data(ssl, record_index()));
-}
-
-std::string name_text(const X509_NAME* name) {
-    BIO* bio = BIO_new(BIO_s_mem());
-    if (bio == nullptr) return {};
-    X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253);
-    char* data = nullptr;
-    const long size = BIO_get_mem_data(bio, &data);
-    std::string out(data, static_cast<std::size_t>(size));
-    BIO_free(bio);
-    return out;
 }
 
 // Error unless `ok`, with OpenSSL's queue appended.
@@ -91,8 +82,8 @@ int on_verify(int preverify_ok, X509_STORE_CTX* store) {
         if (depth == 0 || !peer.presented) {
             if (X509* leaf = X509_STORE_CTX_get0_cert(store)) {
                 peer.presented = true;
-                peer.subject = name_text(X509_get_subject_name(leaf));
-                peer.issuer = name_text(X509_get_issuer_name(leaf));
+                peer.subject = ossl::name_text(X509_get_subject_name(leaf));
+                peer.issuer = ossl::name_text(X509_get_issuer_name(leaf));
             }
         }
         if (preverify_ok == 0 && peer.error == 0) {
@@ -265,8 +256,8 @@ void finish_record(SSL* ssl, int accept_result, HandshakeRecord& record) {
         record.cipher = SSL_get_cipher_name(ssl);
         if (X509* leaf = SSL_get1_peer_certificate(ssl)) {
             peer.presented = true;
-            peer.subject = name_text(X509_get_subject_name(leaf));
-            peer.issuer = name_text(X509_get_issuer_name(leaf));
+            peer.subject = ossl::name_text(X509_get_subject_name(leaf));
+            peer.issuer = ossl::name_text(X509_get_issuer_name(leaf));
             X509_free(leaf);
         }
         const long result = SSL_get_verify_result(ssl);

@@ -1,7 +1,8 @@
 // libFuzzer target for the device's check of a stapled OCSP response (RFC 4806 §3.2,
-// RFC 6960): whatever bytes a SeGW staples, check_ocsp_staple() returns a verdict or an
-// error, never crashes or reads out of bounds (ASan, UBSan). The first octet chooses
-// whether the signature is verified (the accept-unverified-ocsp defect skips it).
+// RFC 6960): whatever bytes a SeGW staples, ossl::check_ocsp_response() (the check the
+// device runs) returns an answer or an error, never crashes or reads out of bounds (ASan,
+// UBSan). The first octet chooses whether the signature is verified (the
+// accept-unverified-ocsp defect skips it).
 //
 // The seeds in corpus/ were made with `openssl ocsp -index` for the certificates below
 // (a throwaway CA whose key was not kept), so their CertIDs match and the fuzzer reaches
@@ -13,11 +14,11 @@
 
 #include <openssl/pem.h>
 
-#include "emulator/segw_link/ocsp_staple_check.h"
+#include "proto/ossl/ocsp_verify.h"
 
 namespace {
 
-using namespace hnbsec::emulator;
+using namespace hnbsec::ossl;
 
 constexpr std::time_t kDeviceClock = 1795909537;  // when the seeds were made
 
@@ -64,7 +65,7 @@ euQzR8mPf/8ean09sJdyhcQYuejWU4sVk8zs62JnFcXCu+8TjkrLYhqj7V6d4h5v
 )";
 
 X509Ptr parse(const char* pem) {
-    std::unique_ptr<BIO, OsslFree<BIO_free>> bio(BIO_new_mem_buf(pem, -1));
+    BioPtr bio(BIO_new_mem_buf(pem, -1));
     X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
     if (!cert) std::abort();
     return cert;
@@ -85,15 +86,13 @@ struct Fixture {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static Fixture fixture;
     if (size == 0) return 0;
-    OcspStapleInputs in;
-    in.certificate = fixture.leaf.get();
-    in.issuer = fixture.issuer.get();
-    in.trust = fixture.store.get();
-    in.now = kDeviceClock;
-    in.verify_signature = (data[0] & 1) == 0;
-    const Der staple(data + 1, data + size);
-    (void)check_ocsp_staple(staple, in);
+    OcspCheck check;
+    check.certificate = fixture.leaf.get();
+    check.issuer = fixture.issuer.get();
+    check.trust = (data[0] & 1) == 0 ? fixture.store.get() : nullptr;
+    check.now = kDeviceClock;
+    (void)check_ocsp_response(std::span<const std::uint8_t>(data + 1, size - 1), check);
     // The whole input too: the seeds are bare DER responses.
-    (void)check_ocsp_staple(Der(data, data + size), in);
+    (void)check_ocsp_response(std::span<const std::uint8_t>(data, size), check);
     return 0;
 }

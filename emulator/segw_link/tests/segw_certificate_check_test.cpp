@@ -4,52 +4,23 @@
 
 #include "emulator/segw_link/segw_certificate_check.h"
 
-#include <cstdio>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <openssl/pem.h>
 
-#include "emulator/segw_link/ocsp_staple_check.h"
-#include "fixtures/pki/test_support.h"
+#include "proto/ossl/test_material.h"
 
 namespace hnbsec::emulator {
 namespace {
 
 using ::testing::HasSubstr;
 constexpr const char* kSegwFqdn = "segw.lab.test";
-using PkeyPtr = std::unique_ptr<EVP_PKEY, OsslFree<EVP_PKEY_free>>;
 
-const pki::Manifest& manifest() {
-    const auto& shared = pki::testing::shared_pki();
-    EXPECT_TRUE(shared.manifest.ok()) << shared.manifest.error().message();
-    return *shared.manifest;
-}
-
-std::filesystem::path file_of(const std::string& name, const std::string& which) {
-    const pki::Entry* entry = manifest().find(name);
-    EXPECT_NE(entry, nullptr) << name;
-    return entry == nullptr ? std::filesystem::path() : manifest().file(*entry, which);
-}
+using ossl::testing::file_of;
 
 std::vector<Der> chain_of(const std::string& name) {
     auto chain = read_pem_certificates(file_of(name, "chain"));
     EXPECT_TRUE(chain.ok()) << name;
     return chain.ok() ? *chain : std::vector<Der>{};
-}
-
-X509Ptr cert_of(const std::string& name) {
-    auto certs = read_pem_certificates(file_of(name, "pem"));
-    EXPECT_TRUE(certs.ok()) << name;
-    auto parsed = parse_der_certificate(certs->front(), name);
-    return std::move(*parsed);
-}
-
-PkeyPtr key_of(const std::string& name) {
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(file_of(name, "key").c_str(), "r"),
-                                                         &std::fclose);
-    EXPECT_TRUE(file) << name;
-    return PkeyPtr(file ? PEM_read_PrivateKey(file.get(), nullptr, nullptr, nullptr) : nullptr);
 }
 
 ike::Id fqdn(const std::string& name) {
@@ -68,42 +39,10 @@ SegwCheckPolicy policy() {
     return p;
 }
 
-struct StapleSpec {
-    std::string certificate = "segw";
-    std::string signer = "operator-ca";  // a certificate of the PKI with a file key
-    int status = V_OCSP_CERTSTATUS_GOOD;
-    long this_update_offset = -60;  // seconds from now
-    long next_update_offset = 3600;
-};
-
-// An OCSPResponse as a responder would staple it (RFC 6960 §4.2.1).
+// An OCSPResponse as a responder would staple it, current by the host clock.
+using StapleSpec = ossl::testing::ResponseSpec;
 Der staple(const StapleSpec& s) {
-    const X509Ptr cert = cert_of(s.certificate);
-    const X509Ptr issuer = cert_of("operator-ca");
-    const X509Ptr signer = cert_of(s.signer);
-    const PkeyPtr key = key_of(s.signer);
-    const std::time_t now = std::time(nullptr);
-    OcspBasicPtr basic(OCSP_BASICRESP_new());
-    OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), cert.get(), issuer.get());
-    ASN1_TIME* this_update = ASN1_TIME_set(nullptr, now + s.this_update_offset);
-    ASN1_TIME* next_update = ASN1_TIME_set(nullptr, now + s.next_update_offset);
-    ASN1_TIME* revoked_at = ASN1_TIME_set(nullptr, now - 86400);
-    const bool revoked = s.status == V_OCSP_CERTSTATUS_REVOKED;
-    EXPECT_NE(
-        OCSP_basic_add1_status(basic.get(), id, s.status, revoked ? OCSP_REVOKED_STATUS_KEYCOMPROMISE : 0,
-                               revoked ? revoked_at : nullptr, this_update, next_update),
-        nullptr);
-    EXPECT_EQ(OCSP_basic_sign(basic.get(), signer.get(), key.get(), EVP_sha256(), nullptr, 0), 1);
-    OcspResponsePtr response(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
-    OCSP_CERTID_free(id);
-    ASN1_TIME_free(this_update);
-    ASN1_TIME_free(next_update);
-    ASN1_TIME_free(revoked_at);
-    unsigned char* der = nullptr;
-    const int length = i2d_OCSP_RESPONSE(response.get(), &der);
-    Der out(der, der + length);
-    OPENSSL_free(der);
-    return out;
+    return ossl::testing::ocsp_response(s, std::time(nullptr));
 }
 
 TEST(SegwCertificateCheck, GoodSegwWithGoodStapleFromTheCaIsAccepted) {

@@ -8,24 +8,25 @@
 #include <openssl/pem.h>
 
 #include "fixtures/pki/file_io.h"
+#include "proto/ossl/errors.h"
 
 namespace hnbsec::ocsp {
 
 namespace {
 
-Result<pki::X509Ptr> load_cert(const pki::Manifest& manifest, const pki::Entry& entry) {
+Result<ossl::X509Ptr> load_cert(const pki::Manifest& manifest, const pki::Entry& entry) {
     auto path = manifest.file(entry, "pem");
     HNBSEC_TRY(auto text, pki::read_file(path));
-    pki::BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
-    pki::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-    if (!cert) return pki::openssl_error("reading certificate " + path.string());
+    ossl::BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+    ossl::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    if (!cert) return ossl::error("reading certificate " + path.string());
     return cert;
 }
 
-Result<std::vector<pki::X509Ptr>> load_chain(const std::filesystem::path& path) {
+Result<std::vector<ossl::X509Ptr>> load_chain(const std::filesystem::path& path) {
     HNBSEC_TRY(auto text, pki::read_file(path));
-    pki::BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
-    std::vector<pki::X509Ptr> chain;
+    ossl::BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+    std::vector<ossl::X509Ptr> chain;
     while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) chain.emplace_back(cert);
     ERR_clear_error();  // the end of the file reads as an error
     if (chain.empty()) return Error("no certificate in " + path.string());
@@ -40,9 +41,9 @@ Result<Signer> load_signer(const pki::Manifest& manifest, const pki::Entry& entr
     HNBSEC_TRY(signer.cert, load_cert(manifest, entry));
     auto key_path = manifest.file(entry, "key");
     HNBSEC_TRY(auto key_text, pki::read_file(key_path));
-    pki::BioPtr bio(BIO_new_mem_buf(key_text.data(), static_cast<int>(key_text.size())));
+    ossl::BioPtr bio(BIO_new_mem_buf(key_text.data(), static_cast<int>(key_text.size())));
     signer.key.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-    if (!signer.key) return pki::openssl_error("reading the key of signer " + entry.name);
+    if (!signer.key) return ossl::error("reading the key of signer " + entry.name);
     auto chain_path = manifest.file(entry, "chain");
     if (!chain_path.empty()) {
         HNBSEC_TRY(signer.chain, load_chain(chain_path));
@@ -71,9 +72,9 @@ std::string serial_key(std::string_view hex) {
 }
 
 std::string serial_key(const ASN1_INTEGER* serial) {
-    pki::BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
+    ossl::BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
     if (!bn) return "?";
-    pki::OsslString hex(BN_bn2hex(bn.get()));
+    ossl::OsslString hex(BN_bn2hex(bn.get()));
     return hex ? serial_key(hex.get()) : std::string("?");
 }
 

@@ -17,7 +17,7 @@
 
 #include "core/result.h"
 #include "fixtures/pki/manifest.h"
-#include "fixtures/pki/ossl.h"
+#include "proto/ossl/handles.h"
 
 namespace hnbsec::ocsp {
 
@@ -25,9 +25,9 @@ namespace hnbsec::ocsp {
 // `certs`: the signer and its intermediates, so a client can build the path).
 struct Signer {
     std::string name;  // manifest name
-    pki::X509Ptr cert;
-    pki::EvpPkeyPtr key;
-    std::vector<pki::X509Ptr> chain;  // signer first, then intermediates; no self-signed root
+    ossl::X509Ptr cert;
+    ossl::EvpPkeyPtr key;
+    std::vector<ossl::X509Ptr> chain;  // signer first, then intermediates; no self-signed root
 };
 
 struct CertRecord {
@@ -41,7 +41,7 @@ enum class SignerChoice { kDelegated, kCa, kNoEku, kOtherCa };
 
 struct Issuer {
     std::string name;  // CA's manifest name
-    pki::X509Ptr cert;
+    ossl::X509Ptr cert;
     std::map<std::string, CertRecord> by_serial;  // upper-case hex without leading zeros
     std::optional<Signer> delegated, ca, no_eku, other_ca;
 

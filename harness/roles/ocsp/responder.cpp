@@ -7,7 +7,9 @@
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
 
-#include "harness/roles/ocsp/ossl_types.h"
+#include "proto/ossl/certificate.h"
+#include "proto/ossl/errors.h"
+#include "proto/ossl/handles.h"
 
 namespace hnbsec::ocsp {
 
@@ -37,18 +39,18 @@ int reason_code(std::string_view name) {
 }
 
 // "2026-11-28T19:47:10Z" -> GeneralizedTime "20261128194710Z".
-pki::Asn1TimePtr iso_time(const std::string& iso) {
+ossl::Asn1TimePtr iso_time(const std::string& iso) {
     std::string compact;
     for (char c : iso) {
         if (c != '-' && c != ':' && c != 'T') compact += c;
     }
-    pki::Asn1TimePtr t(ASN1_TIME_new());
+    ossl::Asn1TimePtr t(ASN1_TIME_new());
     if (!t || ASN1_TIME_set_string(t.get(), compact.c_str()) != 1) return nullptr;
     return t;
 }
 
-pki::Asn1TimePtr at(Clock::time_point when) {
-    return pki::Asn1TimePtr(ASN1_TIME_set(nullptr, Clock::to_time_t(when)));
+ossl::Asn1TimePtr at(Clock::time_point when) {
+    return ossl::Asn1TimePtr(ASN1_TIME_set(nullptr, Clock::to_time_t(when)));
 }
 
 Bytes to_der(OCSP_RESPONSE* response) {
@@ -111,7 +113,7 @@ Handled refused(int status, std::string error, const Knobs& knobs) {
 }  // namespace
 
 Bytes error_response(int response_status) {
-    OcspResponsePtr response(OCSP_response_create(response_status, nullptr));
+    ossl::OcspResponsePtr response(OCSP_response_create(response_status, nullptr));
     return response ? to_der(response.get()) : Bytes{};
 }
 
@@ -162,7 +164,7 @@ std::size_t Responder::cache_size() const {
 Handled Responder::handle(std::span<const std::uint8_t> request_der) {
     const Knobs knobs = this->knobs();
     const unsigned char* p = request_der.data();
-    OcspRequestPtr request(d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(request_der.size())));
+    ossl::OcspRequestPtr request(d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(request_der.size())));
     if (!request) {
         ERR_clear_error();
         return refused(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST,
@@ -246,8 +248,8 @@ Handled Responder::answer(const std::vector<const OCSP_CERTID*>& ids, const std:
 
 Result<Responder::Cached> Responder::sign(const std::vector<const OCSP_CERTID*>& ids,
                                           const std::optional<Bytes>& nonce, const Knobs& knobs) const {
-    OcspBasicPtr basic(OCSP_BASICRESP_new());
-    if (!basic) return pki::openssl_error("allocating an OCSP BasicResponse");
+    ossl::OcspBasicPtr basic(OCSP_BASICRESP_new());
+    if (!basic) return ossl::error("allocating an OCSP BasicResponse");
     const auto now = Clock::now();
     // Stale: RFC 6960 §4.2.2.1 — a response whose nextUpdate has passed must be rejected.
     auto this_update = at(knobs.stale ? now - std::chrono::hours(48) : now - std::chrono::minutes(1));
@@ -262,7 +264,7 @@ Result<Responder::Cached> Responder::sign(const std::vector<const OCSP_CERTID*>&
         if (issuer != signing_issuer) answer.status = "unknown";
         int status = V_OCSP_CERTSTATUS_UNKNOWN;
         int reason = OCSP_REVOKED_STATUS_NOSTATUS;
-        pki::Asn1TimePtr revoked_at;
+        ossl::Asn1TimePtr revoked_at;
         if (answer.status == "good") status = V_OCSP_CERTSTATUS_GOOD;
         if (answer.status == "revoked") {
             status = V_OCSP_CERTSTATUS_REVOKED;
@@ -274,7 +276,7 @@ Result<Responder::Cached> Responder::sign(const std::vector<const OCSP_CERTID*>&
         // OCSP_basic_add1_status copies the CertID.
         if (OCSP_basic_add1_status(basic.get(), const_cast<OCSP_CERTID*>(id), status, reason,
                                    revoked_at.get(), this_update.get(), next_update.get()) == nullptr) {
-            return pki::openssl_error("adding a SingleResponse");
+            return ossl::error("adding a SingleResponse");
         }
         out.certs.push_back(std::move(answer));
     }
@@ -286,22 +288,22 @@ Result<Responder::Cached> Responder::sign(const std::vector<const OCSP_CERTID*>&
         }
         // `value` is the request's extnValue content (a DER OCTET STRING holding the
         // nonce): echoed byte for byte, as OCSP_copy_nonce would.
-        pki::Asn1OctetStringPtr octets(ASN1_OCTET_STRING_new());
+        ossl::Asn1OctetStringPtr octets(ASN1_OCTET_STRING_new());
         if (!octets ||
             ASN1_OCTET_STRING_set(octets.get(), value.data(), static_cast<int>(value.size())) != 1) {
-            return pki::openssl_error("copying the nonce");
+            return ossl::error("copying the nonce");
         }
-        pki::X509ExtensionPtr ext(
+        ossl::X509ExtensionPtr ext(
             X509_EXTENSION_create_by_NID(nullptr, NID_id_pkix_OCSP_Nonce, 0, octets.get()));
         if (!ext || OCSP_BASICRESP_add_ext(basic.get(), ext.get(), -1) != 1)
-            return pki::openssl_error("adding the nonce");
+            return ossl::error("adding the nonce");
     }
     const Signer& signer = signing_issuer->signer(knobs.signer);
     STACK_OF(X509)* extra = sk_X509_new_null();
     for (std::size_t i = 1; i < signer.chain.size(); ++i) sk_X509_push(extra, signer.chain[i].get());
     int ok = OCSP_basic_sign(basic.get(), signer.cert.get(), signer.key.get(), EVP_sha256(), extra, 0);
     sk_X509_free(extra);
-    if (ok != 1) return pki::openssl_error("signing the OCSP response with " + signer.name);
+    if (ok != 1) return ossl::error("signing the OCSP response with " + signer.name);
     if (knobs.bad_signature) {
         // Flip one bit of the signature value: the response still parses, the check fails.
         auto* signature = const_cast<ASN1_OCTET_STRING*>(OCSP_resp_get0_signature(basic.get()));
@@ -310,8 +312,8 @@ Result<Responder::Cached> Responder::sign(const std::vector<const OCSP_CERTID*>&
             data[ASN1_STRING_length(signature) - 1] ^= 0x01;
         }
     }
-    OcspResponsePtr response(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
-    if (!response) return pki::openssl_error("wrapping the OCSP response");
+    ossl::OcspResponsePtr response(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
+    if (!response) return ossl::error("wrapping the OCSP response");
     out.der = to_der(response.get());
     out.signer = signer.name;
     out.made = std::chrono::steady_clock::now();
@@ -323,16 +325,16 @@ Result<Bytes> Responder::response_for(const X509* cert, const std::optional<Byte
     if (knobs.no_answer) return Error("the OCSP responder is set to give no answer");
     const Issuer* issuer = directory_.issuer_of_cert(cert);
     if (issuer == nullptr) return Error("no CA of the PKI issued the certificate to staple a response for");
-    OcspCertIdPtr id(OCSP_cert_to_id(EVP_sha1(), cert, issuer->cert.get()));
-    if (!id) return pki::openssl_error("building the CertID");
+    ossl::OcspCertIdPtr id(OCSP_cert_to_id(EVP_sha1(), cert, issuer->cert.get()));
+    if (!id) return ossl::error("building the CertID");
     // A staple carries the nonce as the DER OCTET STRING the request would have had.
     std::optional<Bytes> nonce_value;
     if (nonce) {
-        pki::Asn1OctetStringPtr octets(ASN1_OCTET_STRING_new());
+        ossl::Asn1OctetStringPtr octets(ASN1_OCTET_STRING_new());
         ASN1_OCTET_STRING_set(octets.get(), nonce->data(), static_cast<int>(nonce->size()));
         unsigned char* der = nullptr;
         int n = i2d_ASN1_OCTET_STRING(octets.get(), &der);
-        if (n <= 0) return pki::openssl_error("encoding the nonce");
+        if (n <= 0) return ossl::error("encoding the nonce");
         nonce_value = Bytes(der, der + n);
         OPENSSL_free(der);
     }
@@ -343,9 +345,8 @@ Result<Bytes> Responder::response_for(const X509* cert, const std::optional<Byte
 
 Result<Bytes> Responder::response_for(std::span<const std::uint8_t> cert_der,
                                       const std::optional<Bytes>& nonce) {
-    const unsigned char* p = cert_der.data();
-    pki::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(cert_der.size())));
-    if (!cert) return pki::openssl_error("decoding the certificate to staple a response for");
+    HNBSEC_TRY(ossl::X509Ptr cert,
+               ossl::parse_certificate(cert_der, "the certificate to staple a response for"));
     return response_for(cert.get(), nonce);
 }
 

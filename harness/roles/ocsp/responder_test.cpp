@@ -10,7 +10,7 @@
 
 #include "fixtures/pki/test_support.h"
 #include "harness/roles/ocsp/ocsp_http.h"
-#include "harness/roles/ocsp/ossl_types.h"
+#include "proto/ossl/handles.h"
 
 namespace hnbsec::ocsp {
 namespace {
@@ -23,11 +23,11 @@ const pki::Manifest& manifest() {
     return *shared.manifest;
 }
 
-pki::X509Ptr cert(const std::string& name) {
+ossl::X509Ptr cert(const std::string& name) {
     const auto* entry = manifest().find(name);
     if (entry == nullptr) throw std::runtime_error("no " + name);
-    pki::BioPtr bio(BIO_new_file(manifest().file(*entry, "pem").c_str(), "r"));
-    return pki::X509Ptr(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    ossl::BioPtr bio(BIO_new_file(manifest().file(*entry, "pem").c_str(), "r"));
+    return ossl::X509Ptr(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
 }
 
 Bytes der_of(OCSP_REQUEST* request) {
@@ -43,7 +43,7 @@ Bytes request_for(const std::string& name, const std::string& issuer, bool nonce
                   const EVP_MD* md = EVP_sha1()) {
     auto subject = cert(name);
     auto ca = cert(issuer);
-    OcspRequestPtr request(OCSP_REQUEST_new());
+    ossl::OcspRequestPtr request(OCSP_REQUEST_new());
     OCSP_request_add0_id(request.get(), OCSP_cert_to_id(md, subject.get(), ca.get()));
     if (nonce) OCSP_request_add1_nonce(request.get(), nullptr, -1);
     return der_of(request.get());
@@ -51,7 +51,7 @@ Bytes request_for(const std::string& name, const std::string& issuer, bool nonce
 
 struct Parsed {
     int response_status = -1;
-    OcspBasicPtr basic;
+    ossl::OcspBasicPtr basic;
     int cert_status = -1;
     int reason = -1;
     bool verified = false;
@@ -62,12 +62,12 @@ struct Parsed {
 Parsed parse(const Bytes& der, const Bytes& request_der, const std::vector<std::string>& roots) {
     Parsed parsed;
     const unsigned char* p = der.data();
-    OcspResponsePtr response(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(der.size())));
+    ossl::OcspResponsePtr response(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(der.size())));
     if (!response) return parsed;
     parsed.response_status = OCSP_response_status(response.get());
     parsed.basic.reset(OCSP_response_get1_basic(response.get()));
     if (!parsed.basic) return parsed;
-    std::unique_ptr<X509_STORE, pki::OsslDeleter<X509_STORE_free>> store(X509_STORE_new());
+    ossl::X509StorePtr store(X509_STORE_new());
     for (const auto& root : roots) X509_STORE_add_cert(store.get(), cert(root).get());
     parsed.verified = OCSP_basic_verify(parsed.basic.get(), nullptr, store.get(), 0) == 1;
     ERR_clear_error();
@@ -78,7 +78,7 @@ Parsed parse(const Bytes& der, const Bytes& request_der, const std::vector<std::
     parsed.times_valid = OCSP_check_validity(this_update, next_update, 300, -1) == 1;
     ERR_clear_error();
     const unsigned char* q = request_der.data();
-    OcspRequestPtr request(d2i_OCSP_REQUEST(nullptr, &q, static_cast<long>(request_der.size())));
+    ossl::OcspRequestPtr request(d2i_OCSP_REQUEST(nullptr, &q, static_cast<long>(request_der.size())));
     if (request) parsed.nonce_check = OCSP_check_nonce(request.get(), parsed.basic.get());
     return parsed;
 }
@@ -119,9 +119,9 @@ TEST_F(ResponderTest, AnswersGoodRevokedAndUnknownSignedByTheDelegatedResponder)
 
     // A serial the CA never issued.
     auto ca = cert("operator-ca");
-    pki::Asn1IntegerPtr serial(ASN1_INTEGER_new());
+    ossl::Asn1IntegerPtr serial(ASN1_INTEGER_new());
     ASN1_INTEGER_set(serial.get(), 0x4242);
-    OcspRequestPtr request(OCSP_REQUEST_new());
+    ossl::OcspRequestPtr request(OCSP_REQUEST_new());
     OCSP_request_add0_id(request.get(), OCSP_cert_id_new(EVP_sha1(), X509_get_subject_name(ca.get()),
                                                          X509_get0_pubkey_bitstr(ca.get()), serial.get()));
     auto unknown_request = der_of(request.get());
@@ -176,7 +176,7 @@ TEST_F(ResponderTest, GarbageAndForeignIssuersAreRefusedInBand) {
     // A CertID naming an issuer outside the PKI: not authoritative (RFC 6960 §2.3).
     auto segw = cert("segw");
     auto stranger = cert("vendor-root-ca");
-    OcspRequestPtr request(OCSP_REQUEST_new());
+    ossl::OcspRequestPtr request(OCSP_REQUEST_new());
     OCSP_request_add0_id(request.get(), OCSP_cert_to_id(EVP_sha1(), segw.get(), stranger.get()));
     auto foreign = responder_->handle(der_of(request.get()));
     // vendor-root-ca is in the PKI, so the serial is simply unknown to it.

@@ -17,7 +17,10 @@
 #include "harness/profile/url.h"
 #include "proto/http/response_parser.h"
 #include "proto/http/serialize.h"
-#include "proto/ossl/handles.h"
+#include "proto/ossl/certificate.h"
+#include "proto/ossl/chain_verify.h"
+#include "proto/ossl/errors.h"
+#include "proto/ossl/ocsp_verify.h"
 
 namespace hnbsec::segw {
 namespace {
@@ -26,17 +29,6 @@ using Clock = std::chrono::steady_clock;
 
 template <auto FreeFn>
 using Free = ossl::Free<FreeFn>;
-using StorePtr = ossl::X509StorePtr;
-using X509Ptr = ossl::X509Ptr;
-using RequestPtr = ossl::OcspRequestPtr;
-using ResponsePtr = ossl::OcspResponsePtr;
-using BasicPtr = ossl::OcspBasicPtr;
-using CertIdPtr = ossl::OcspCertIdPtr;
-using BioPtr = ossl::BioPtr;
-using CertStackPtr = ossl::X509RefStackPtr;
-struct OsslStringFree {
-    void operator()(char* p) const { OPENSSL_free(p); }
-};
 struct StringStackFree {
     void operator()(STACK_OF(OPENSSL_STRING) * s) const { X509_email_free(s); }
 };
@@ -72,18 +64,10 @@ bool wait_for(int fd, short events, Clock::time_point deadline) {
     }
 }
 
-std::string subject_of(X509* cert) {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
-    char* data = nullptr;
-    const long size = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, static_cast<std::size_t>(size));
-}
-
 std::string serial_of(X509* cert) {
-    std::unique_ptr<BIGNUM, Free<BN_free>> bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
+    ossl::BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
     if (!bn) return "?";
-    std::unique_ptr<char, OsslStringFree> hex(BN_bn2hex(bn.get()));
+    ossl::OsslString hex(BN_bn2hex(bn.get()));
     return hex ? std::string(hex.get()) : std::string("?");
 }
 
@@ -105,12 +89,6 @@ std::string cache_key(X509* issuer, const std::string& serial) {
         key += kHex[md[i] & 0xf];
     }
     return key + "/" + serial;
-}
-
-std::chrono::system_clock::time_point to_time_point(const ASN1_GENERALIZEDTIME* time) {
-    std::tm tm{};
-    if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) return std::chrono::system_clock::now();
-    return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
 std::string host_header(const profile::Url& url) {
@@ -168,19 +146,10 @@ Result<http::Response> exchange(int fd, const http::Request& request, std::size_
     }
 }
 
-std::string openssl_error() {
-    const unsigned long code = ERR_get_error();
-    ERR_clear_error();
-    if (code == 0) return "no OpenSSL detail";
-    std::array<char, 256> text{};
-    ERR_error_string_n(code, text.data(), text.size());
-    return text.data();
-}
-
 }  // namespace
 
 struct DeviceOcspChecker::Store {
-    StorePtr store;
+    ossl::X509StorePtr store;
 };
 
 std::string_view to_string(OcspStatus status) {
@@ -259,15 +228,8 @@ Result<std::shared_ptr<DeviceOcspChecker>> DeviceOcspChecker::create(OcspClientO
     }
     if (!options.connector) options.connector = connect_tcp;
     std::shared_ptr<DeviceOcspChecker> checker(new DeviceOcspChecker(std::move(options)));
-    checker->store_->store.reset(X509_STORE_new());
-    if (!checker->store_->store) return Error("OpenSSL could not set up a certificate store");
-    for (std::size_t i = 0; i < checker->options_.trust_anchors.size(); ++i) {
-        const auto& der = checker->options_.trust_anchors[i];
-        const unsigned char* p = der.data();
-        X509Ptr anchor(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-        if (!anchor) return Error("OCSP trust anchor " + std::to_string(i) + " is not a DER certificate");
-        X509_STORE_add_cert(checker->store_->store.get(), anchor.get());
-    }
+    HNBSEC_TRY(checker->store_->store,
+               ossl::trust_store(checker->options_.trust_anchors, "OCSP trust anchor"));
     return checker;
 }
 
@@ -283,7 +245,7 @@ std::size_t DeviceOcspChecker::cache_size() const {
 
 OcspOutcome DeviceOcspChecker::check(X509* cert, X509* issuer) {
     OcspOutcome outcome;
-    outcome.subject = subject_of(cert);
+    outcome.subject = ossl::subject_of(cert);
     outcome.serial = serial_of(cert);
     const std::string key = cache_key(issuer, outcome.serial);
     // The configured URL wins: the operator knows which responder is reachable from the
@@ -346,12 +308,12 @@ OcspOutcome DeviceOcspChecker::query(X509* cert, X509* issuer, const std::string
     if (url.https) return fail("OCSP over https is not supported (" + url_text + ")");
 
     // RFC 6960 §4.1.1: CertID with SHA-1, the hash every responder supports; a nonce.
-    RequestPtr request(OCSP_REQUEST_new());
-    CertIdPtr id(OCSP_cert_to_id(EVP_sha1(), cert, issuer));
-    if (!request || !id) return fail("cannot build the CertID: " + openssl_error());
+    ossl::OcspRequestPtr request(OCSP_REQUEST_new());
+    ossl::OcspCertIdPtr id(OCSP_cert_to_id(EVP_sha1(), cert, issuer));
+    if (!request || !id) return fail("cannot build the CertID: " + ossl::errors());
     if (OCSP_request_add0_id(request.get(), OCSP_CERTID_dup(id.get())) == nullptr ||
         OCSP_request_add1_nonce(request.get(), nullptr, -1) != 1)
-        return fail("cannot build the OCSP request: " + openssl_error());
+        return fail("cannot build the OCSP request: " + ossl::errors());
     unsigned char* der = nullptr;
     const int der_length = i2d_OCSP_REQUEST(request.get(), &der);
     if (der_length <= 0) return fail("cannot encode the OCSP request");
@@ -375,48 +337,28 @@ OcspOutcome DeviceOcspChecker::query(X509* cert, X509* issuer, const std::string
     if (response->status != 200)
         return fail("the responder answered HTTP " + std::to_string(response->status));
 
-    const auto* body = reinterpret_cast<const unsigned char*>(response->body.data());
-    ResponsePtr ocsp_response(d2i_OCSP_RESPONSE(nullptr, &body, static_cast<long>(response->body.size())));
-    if (!ocsp_response) return fail("the HTTP body is not a DER OCSPResponse");
-    if (const int status = OCSP_response_status(ocsp_response.get());
-        status != OCSP_RESPONSE_STATUS_SUCCESSFUL)
-        return fail(std::string("responseStatus ") + OCSP_response_status_str(status));
-    BasicPtr basic(OCSP_response_get1_basic(ocsp_response.get()));
-    if (!basic) return fail("the response is not a BasicOCSPResponse");
-
-    // §4.2.2.2: signed by the CA that issued the certificate, or by a responder that CA
-    // delegated with id-kp-OCSPSigning; the issuer is handed over to complete the path.
-    CertStackPtr untrusted(sk_X509_new_null());
-    sk_X509_push(untrusted.get(), issuer);
-    if (OCSP_basic_verify(basic.get(), untrusted.get(), store_->store.get(), 0) != 1)
-        return fail("response signature or signer not trusted (" + openssl_error() + ")");
-
-    // RFC 8954 §2.1: a wrong nonce is a replay; no nonce at all is an older responder's right.
-    if (OCSP_check_nonce(request.get(), basic.get()) == 0)
-        return fail("the response echoes a different nonce");
-
-    int cert_status = -1;
-    int reason = -1;
-    ASN1_GENERALIZEDTIME* revoked_at = nullptr;
-    ASN1_GENERALIZEDTIME* this_update = nullptr;
-    ASN1_GENERALIZEDTIME* next_update = nullptr;
-    if (OCSP_resp_find_status(basic.get(), id.get(), &cert_status, &reason, &revoked_at, &this_update,
-                              &next_update) != 1)
-        return fail("the response has no answer for our CertID");
-    if (OCSP_check_validity(this_update, next_update, static_cast<long>(options_.max_skew.count()), -1) != 1)
-        return fail("the answer is outside its validity period (thisUpdate/nextUpdate, RFC 6960 §4.2.2.1)");
-
-    switch (cert_status) {
-        case V_OCSP_CERTSTATUS_GOOD:
+    ossl::OcspCheck check;
+    check.certificate = cert;
+    check.issuer = issuer;
+    check.trust = store_->store.get();
+    check.request = request.get();
+    check.now = std::time(nullptr);
+    check.tolerance_seconds = static_cast<long>(options_.max_skew.count());
+    const auto body =
+        std::span(reinterpret_cast<const std::uint8_t*>(response->body.data()), response->body.size());
+    auto answer = ossl::check_ocsp_response(body, check);
+    if (!answer.ok()) return fail("the OCSP response is refused: " + answer.error().message());
+    switch (answer->status) {
+        case ossl::CertStatus::kGood:
             outcome.status = OcspStatus::kGood;
-            if (next_update != nullptr) *good_until = to_time_point(next_update);
+            if (answer->next_update)
+                *good_until = std::chrono::system_clock::from_time_t(*answer->next_update);
             break;
-        case V_OCSP_CERTSTATUS_REVOKED:
+        case ossl::CertStatus::kRevoked:
             outcome.status = OcspStatus::kRevoked;
-            outcome.detail =
-                std::string("reason ") + (reason >= 0 ? OCSP_crl_reason_str(reason) : "unspecified");
+            outcome.detail = "reason " + answer->reason;
             break;
-        default:
+        case ossl::CertStatus::kUnknown:
             outcome.status = OcspStatus::kUnknown;
             outcome.detail = "the responder does not know the certificate";
             break;

@@ -21,6 +21,7 @@
 #include "harness/roles/ocsp/ocsp_http.h"
 #include "harness/roles/ocsp/responder.h"
 #include "harness/roles/segw/peer_certificate_check.h"
+#include "proto/ossl/certificate.h"
 
 namespace hnbsec::segw {
 namespace {
@@ -41,10 +42,10 @@ Der read(const std::string& name) {
     return Der(std::istreambuf_iterator<char>(in), {});
 }
 
-pki::X509Ptr cert(const std::string& name) {
-    const Der der = read(name);
-    const unsigned char* p = der.data();
-    return pki::X509Ptr(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+ossl::X509Ptr cert(const std::string& name) {
+    auto parsed = ossl::parse_certificate(read(name), name);
+    EXPECT_TRUE(parsed.ok()) << name;
+    return parsed.ok() ? std::move(*parsed) : nullptr;
 }
 
 // A port nothing listens on: bound, then closed.

@@ -8,6 +8,7 @@
 
 #include "harness/roles/ocsp/responder.h"
 #include "harness/roles/segw/peer_certificate_check.h"
+#include "proto/ossl/certificate.h"
 
 namespace hnbsec::segw {
 namespace fs = std::filesystem;
@@ -69,20 +70,6 @@ Result<std::vector<ike::ProposalSpec>> parse_all(const std::vector<std::string>&
         specs.push_back(std::move(spec));
     }
     return specs;
-}
-
-// DER SubjectPublicKeyInfo of a certificate: what a CERTREQ hashes (RFC 7296 §3.7).
-Result<ike::Bytes> subject_public_key_info(const Der& certificate) {
-    const unsigned char* p = certificate.data();
-    std::unique_ptr<X509, void (*)(X509*)> cert(d2i_X509(nullptr, &p, static_cast<long>(certificate.size())),
-                                                &X509_free);
-    if (!cert) return Error("a trust anchor of the PKI is not a DER certificate");
-    unsigned char* der = nullptr;
-    const int length = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert.get()), &der);
-    if (length <= 0) return Error("cannot encode the SubjectPublicKeyInfo of a trust anchor");
-    ike::Bytes spki(der, der + length);
-    OPENSSL_free(der);
-    return spki;
 }
 
 // RFC 4806 §3.2: the staple is the harness responder's answer for our own certificate,
@@ -173,7 +160,7 @@ Result<SegwSetup> segw_setup(const profile::Profile& profile, const pki::Manifes
     for (const pki::Entry* ca : manifest.by_role("vendor-ca")) {
         if (!ca->good()) continue;
         HNBSEC_TRY(Der der, entry_der(manifest, ca->name));
-        HNBSEC_TRY(ike::Bytes spki, subject_public_key_info(der));
+        HNBSEC_TRY(ike::Bytes spki, ossl::subject_public_key_info(der));
         c.trust_anchor_spkis.push_back(std::move(spki));  // CERTREQ: "send me a cert under these"
         policy.trust_anchors.push_back(std::move(der));
         anchors += (anchors.empty() ? "" : ",") + ca->name;

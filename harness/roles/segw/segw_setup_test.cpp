@@ -11,6 +11,7 @@
 #include "fixtures/pki/test_support.h"
 #include "harness/profile/load.h"
 #include "harness/profile/profile_test_support.h"
+#include "proto/ossl/handles.h"
 
 namespace hnbsec::segw {
 namespace {
@@ -35,8 +36,7 @@ TEST(SegwSetup, StaplesASuccessfulOcspResponseByDefault) {
     auto staple = stapler({});
     ASSERT_TRUE(staple.ok()) << staple.error().message();
     const unsigned char* p = staple->data();
-    std::unique_ptr<OCSP_RESPONSE, void (*)(OCSP_RESPONSE*)> response(
-        d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(staple->size())), &OCSP_RESPONSE_free);
+    ossl::OcspResponsePtr response(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(staple->size())));
     ASSERT_NE(response, nullptr);
     EXPECT_EQ(OCSP_response_status(response.get()), OCSP_RESPONSE_STATUS_SUCCESSFUL);
 }

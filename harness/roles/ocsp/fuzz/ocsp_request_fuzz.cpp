@@ -19,8 +19,8 @@
 
 #include "fixtures/pki/create_pki.h"
 #include "fixtures/pki/test_support.h"
-#include "harness/roles/ocsp/ossl_types.h"
 #include "harness/roles/ocsp/responder.h"
+#include "proto/ossl/handles.h"
 
 namespace {
 
@@ -65,12 +65,12 @@ void check_answer(std::span<const std::uint8_t> bytes) {
     auto handled = fixture().responder->handle(bytes);
     check(!handled.der.empty());
     const unsigned char* p = handled.der.data();
-    ocsp::OcspResponsePtr response(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(handled.der.size())));
+    ossl::OcspResponsePtr response(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(handled.der.size())));
     check(response != nullptr);
     check(p == handled.der.data() + handled.der.size());
     check(OCSP_response_status(response.get()) == handled.response_status);
     if (handled.response_status == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
-        ocsp::OcspBasicPtr basic(OCSP_response_get1_basic(response.get()));
+        ossl::OcspBasicPtr basic(OCSP_response_get1_basic(response.get()));
         check(basic != nullptr);
         check(static_cast<std::size_t>(OCSP_resp_count(basic.get())) == handled.certs.size());
     }
@@ -80,11 +80,11 @@ void check_answer(std::span<const std::uint8_t> bytes) {
 // The request with each CertID naming CA number `which` of the fixture.
 std::vector<std::uint8_t> readdressed(std::span<const std::uint8_t> bytes, std::size_t which) {
     const unsigned char* p = bytes.data();
-    ocsp::OcspRequestPtr request(d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(bytes.size())));
+    ossl::OcspRequestPtr request(d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(bytes.size())));
     if (!request) return {};
     const auto& issuers = fixture().responder->directory().issuers();
     const X509* ca = issuers[which % issuers.size()].cert.get();
-    ocsp::OcspRequestPtr copy(OCSP_REQUEST_new());
+    ossl::OcspRequestPtr copy(OCSP_REQUEST_new());
     for (int i = 0; i < OCSP_request_onereq_count(request.get()); ++i) {
         ASN1_OBJECT* algorithm = nullptr;
         ASN1_INTEGER* serial = nullptr;
