@@ -8,13 +8,17 @@
 // One process (ONE_PROCESS): the PKI and token are made once.
 
 #include <array>
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <pty.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "harness/lab/emulated_lab_suite.h"
@@ -51,18 +55,33 @@ std::string pkcs11_tool_private_objects(const fs::path& module, const std::strin
                "--login", "--list-objects", "--type", "privkey", static_cast<char*>(nullptr));
         _exit(127);
     }
+    // Bounded: pkcs11-tool that never prompts, or never exits, fails the test instead of
+    // hanging it. The PIN is typed once the prompt is shown and the terminal stopped echoing:
+    // pkcs11-tool turns echo off with TCSAFLUSH, which discards anything typed before.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     std::string output;
     bool pin_sent = false;
     std::array<char, 4096> buffer{};
-    while (true) {
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (!pin_sent && output.find("PIN:") != std::string::npos) {
+            termios mode{};
+            if (tcgetattr(master, &mode) == 0 && (mode.c_lflag & ECHO) == 0) {
+                const std::string line = pin + "\n";
+                if (write(master, line.data(), line.size()) != static_cast<ssize_t>(line.size())) break;
+                pin_sent = true;
+            }
+        }
+        pollfd readable{master, POLLIN, 0};
+        const int ready = poll(&readable, 1, 20);  // short: the echo state is polled too
+        if (ready < 0) break;
+        if (ready == 0) continue;
         const ssize_t n = read(master, buffer.data(), buffer.size());
         if (n <= 0) break;  // EIO once the child has exited
         output.append(buffer.data(), static_cast<std::size_t>(n));
-        if (!pin_sent && output.find("PIN:") != std::string::npos) {
-            const std::string line = pin + "\n";
-            if (write(master, line.data(), line.size()) != static_cast<ssize_t>(line.size())) break;
-            pin_sent = true;
-        }
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+        kill(pid, SIGKILL);
+        output += "\n[pkcs11-tool did not finish within 30 s]";
     }
     close(master);
     int status = 0;

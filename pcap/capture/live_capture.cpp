@@ -101,6 +101,10 @@ void LiveCapture::Worker::run() {
     if (pcap_setnonblock(p, 1, errbuf) != 0) return fail(Error(std::string("pcap_setnonblock: ") + errbuf));
     const int fd = pcap_get_selectable_fd(p);
     if (fd < 0) return fail(Error("no selectable file descriptor for " + options.interface));
+    // libpcap leaves its packet socket inheritable: a DUT or peer started while we capture
+    // would keep it (and its kernel buffer) open after the capture has ended.
+    if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0)
+        return fail(Error(std::string("fcntl(FD_CLOEXEC): ") + std::strerror(errno)));
 
     auto writer = PcapngWriter::create(options.output, options.section);
     if (!writer.ok()) return fail(std::move(writer).error());
