@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "harness/bench/bench_suites.h"
 #include "harness/bench/loopback_segw.h"
 #include "harness/roles/segw/peer_certificate_check.h"
 #include "proto/ike/crypto/dh.h"
@@ -24,31 +25,9 @@ namespace hnbsec::bench {
 namespace {
 
 using ike::testing::test_pki;
-using ike::testing::TestIdentity;
 using BenchClock = std::chrono::steady_clock;
 using ike::Bytes;
 using X509Ptr = std::unique_ptr<X509, ike::ossl::Deleter<X509, X509_free>>;
-
-struct SuiteSpec {
-    const char* name;
-    const char* certificates;
-    const char* ike;
-    const char* esp;
-    ike::DhGroup group;
-    const TestIdentity* hnb;
-    const TestIdentity* segw;
-};
-
-SuiteSpec suite_spec(IkeBenchSuite suite) {
-    const auto& pki = test_pki();
-    if (suite == IkeBenchSuite::kRsa) {
-        return {
-            "rsa",        "RSA-2048",   "aes128-sha256-modp2048", "aes128-sha256", ike::DhGroup::kModp2048,
-            &pki.hnb_rsa, &pki.segw_rsa};
-    }
-    return {"ecdsa",     "ECDSA-P256", "aes128gcm16-prfsha256-ecp256", "aes128gcm16", ike::DhGroup::kEcp256,
-            &pki.hnb_ec, &pki.segw_ec};
-}
 
 double elapsed_since(BenchClock::time_point start) {
     return std::chrono::duration<double>(BenchClock::now() - start).count();
@@ -67,23 +46,6 @@ Result<ike::PeerValidator> segw_validator() {
                        checker->check(chain, std::string(peer.data.begin(), peer.data.end())));
             return std::move(checked.public_key);
         });
-}
-
-Result<ike::IkeSaConfig> sa_config(const TestIdentity& me, const SuiteSpec& suite) {
-    auto ike_spec = ike::parse_proposal(suite.ike, ike::ProposalProtocol::kIke);
-    if (!ike_spec.ok()) return Error(std::string("bad IKE proposal ") + suite.ike);
-    auto esp_spec = ike::parse_proposal(suite.esp, ike::ProposalProtocol::kEsp);
-    if (!esp_spec.ok()) return Error(std::string("bad ESP proposal ") + suite.esp);
-    ike::IkeSaConfig c;
-    c.local_id = me.id;
-    c.credentials.chain = {me.cert_der};
-    c.credentials.signer = std::make_shared<ike::EvpSigner>(me.key.get());
-    // Verifies the chain's signature once (X509_verify, counted in the bound) inside a full
-    // path validation, which is ours to pay for.
-    HNBSEC_TRY(c.validator, segw_validator());
-    c.ike_proposals = {*ike_spec};
-    c.esp_proposals = {*esp_spec};
-    return c;
 }
 
 std::string dump(const std::vector<ike::Event>& events) {
@@ -125,16 +87,15 @@ Status handshake(const ike::IkeSaConfig& hnb_config, ike::IkeResponder& responde
     return Ok{};
 }
 
-Status measure_handshakes(const SuiteSpec& suite, const IkeBenchOptions& options, IkeBenchResult& result) {
-    auto hnb_config = sa_config(*suite.hnb, suite);
+Status measure_handshakes(const BenchSuite& suite, const IkeBenchOptions& options, IkeBenchResult& result) {
+    // Each end verifies the chain's signature once (X509_verify, counted in the bound)
+    // inside a full path validation, which is ours to pay for.
+    HNBSEC_TRY(ike::PeerValidator hnb_validator, segw_validator());
+    HNBSEC_TRY(ike::PeerValidator segw_end_validator, segw_validator());
+    auto hnb_config = bench_hnb_config(suite, std::move(hnb_validator));
     if (!hnb_config.ok()) return std::move(hnb_config).error();
-    hnb_config->trust_anchor_spkis = {test_pki().ca_spki_der};
-    auto segw_config = sa_config(*suite.segw, suite);
+    auto segw_config = bench_segw_config(suite, std::move(segw_end_validator));
     if (!segw_config.ok()) return std::move(segw_config).error();
-    segw_config->ts_local = {ike::ts_any_ip4()};
-    segw_config->address_pool = [](const ike::Id&) -> Result<ike::AddressAssignment> {
-        return ike::AddressAssignment{Bytes{10, 99, 0, 7}, {Bytes{10, 99, 0, 1}}};
-    };
     std::unique_ptr<LoopbackSegw> loopback;
     std::optional<ike::IkeResponder> responder;
     if (options.loopback) {
@@ -193,7 +154,7 @@ Result<PrimitiveCost> time_primitive(const std::string& name, int per_handshake,
     return PrimitiveCost{name, count, elapsed_since(start) / static_cast<double>(count), per_handshake};
 }
 
-Status measure_primitives(const SuiteSpec& suite, const IkeBenchOptions& options, IkeBenchResult& result) {
+Status measure_primitives(const BenchSuite& suite, const IkeBenchOptions& options, IkeBenchResult& result) {
     const Bytes message(1024, 0x5a);  // about the size of the octets an AUTH signs
     EVP_PKEY* key = suite.hnb->key.get();
     const unsigned char* p = suite.hnb->cert_der.data();
@@ -304,7 +265,7 @@ Result<std::vector<IkeBenchResult>> run_ike_bench(const IkeBenchOptions& options
     std::vector<IkeBenchResult> results;
     (void)test_pki();  // generate the certificates before any clock starts
     for (IkeBenchSuite s : options.suites) {
-        const SuiteSpec suite = suite_spec(s);
+        const BenchSuite suite = bench_suite(s);
         IkeBenchResult result;
         result.suite = suite.name;
         result.certificates = suite.certificates;

@@ -49,6 +49,7 @@ struct Dissector::State {
     IpReassembly ip_fragments;
     TcpStreams tcp;
     EspDecryptor* esp = nullptr;
+    bool summaries = true;
     std::vector<std::uint8_t> reassembled;  // the last reassembled IP payload
     // TLS handshake layer per flow direction, as many flows as TcpStreams keeps (oldest dropped).
     std::deque<std::pair<TcpStreams::FlowKey, TlsHandshakeStream>> tls_flows;
@@ -193,7 +194,7 @@ void Dissector::State::ipv4(Bytes packet, PacketDissection& d) {
             d.ip_protocol = h[9];
             src = packet.subspan(12, 4);
             dst = packet.subspan(16, 4);
-            HNBSEC_CHECK(r.skip(20, "IPv4 header"));
+            r = ByteReader(packet.subspan(20), 20);  // past the header, as r.skip(20) but inline
         } else {
             HNBSEC_TRY(std::uint8_t ver_ihl, r.u8("IPv4 Version/IHL"));
             ihl = std::size_t{ver_ihl & 0x0fU} * 4U;
@@ -467,7 +468,7 @@ void Dissector::State::esp_packet(Bytes packet, bool udp_encapsulated, PacketDis
     if (esp == nullptr) {
         info.decryption = EspDecryption::kNoDecryptor;
     } else {
-        auto plain = esp->decrypt(packet, d.source, d.destination);
+        auto plain = esp->decrypt(packet, d.source, d.destination, d.inner_packet);
         if (!plain) {
             info.decryption = EspDecryption::kNoKey;
         } else if (!plain->ok()) {
@@ -476,8 +477,8 @@ void Dissector::State::esp_packet(Bytes packet, bool udp_encapsulated, PacketDis
         } else {
             info.decryption = EspDecryption::kDecrypted;
             info.next_header = (*plain)->next_header;
-            d.inner_packet = std::move((*plain)->payload);
         }
+        if (info.decryption != EspDecryption::kDecrypted) d.inner_packet.clear();
     }
     d.esp = std::move(info);
 }
@@ -497,16 +498,27 @@ void Dissector::set_esp_decryptor(EspDecryptor* decryptor) {
 
 namespace {
 
-// A fresh value that keeps the buffers worth keeping (layers, summary): every field is
-// reset by the assignment, so a field added later cannot leak from the previous packet.
+// Every field back to its default, keeping the buffers (layers, summary, error, the inner
+// packet ESP decryption writes into) allocated. The structured binding names each field:
+// it stops compiling when one is added, so a new field cannot leak from the last packet.
+// (Assigning a fresh PacketDissection did the same, but cost as much as dissecting.)
 void reset_keeping_buffers(PacketDissection& d) {
-    auto layers = std::move(d.layers);
-    auto summary = std::move(d.summary);
+    auto& [layers, source, destination, ip_protocol, source_port, destination_port, ike, esp, ntp, tls, http,
+           summary, error, inner_packet] = d;
     layers.clear();
+    source = Address{};
+    destination = Address{};
+    ip_protocol = 0;
+    source_port = 0;
+    destination_port = 0;
+    ike.reset();
+    esp.reset();
+    ntp.reset();
+    tls.reset();
+    http.reset();
     summary.clear();
-    d = PacketDissection{};
-    d.layers = std::move(layers);
-    d.summary = std::move(summary);
+    error.clear();
+    inner_packet.clear();
 }
 
 }  // namespace
@@ -526,13 +538,17 @@ PacketDissection Dissector::dissect_ip(std::span<const std::uint8_t> packet) {
 void Dissector::dissect_into(LinkType link_type, std::span<const std::uint8_t> frame, PacketDissection& d) {
     reset_keeping_buffers(d);
     state_->link(link_type, frame, d);
-    set_summary(d);
+    if (state_->summaries) set_summary(d);
 }
 
 void Dissector::dissect_ip_into(std::span<const std::uint8_t> packet, PacketDissection& d) {
     reset_keeping_buffers(d);
     state_->ip(packet, d);
-    set_summary(d);
+    if (state_->summaries) set_summary(d);
+}
+
+void Dissector::set_summaries(bool on) {
+    state_->summaries = on;
 }
 
 }  // namespace hnbsec::pcap

@@ -28,6 +28,10 @@ public:
     void add_ike_key(IkeDecryptionKey key);
     // Not owned; must outlive the dissector. nullptr: ESP is not decrypted.
     void set_esp_decryptor(EspDecryptor* decryptor);
+    // Off: dissect*() leave `summary` as the decoders left it (set only for fragments and
+    // unknown EtherTypes) and the caller finishes it with set_summary() (summary.h), which
+    // reads nothing but the dissection: `hnbsec pcap inspect` does it on its output thread.
+    void set_summaries(bool on);
 
     // One packet of the given link type.
     PacketDissection dissect(LinkType link_type, std::span<const std::uint8_t> frame);

@@ -94,14 +94,16 @@ TEST(Dissector, SkfFragmentsOnPort4500Reassembled) {
     }
 }
 
+Bytes ntp_request();
+
 class FakeEsp : public EspDecryptor {
 public:
     std::optional<Result<EspPlaintext>> decrypt(std::span<const std::uint8_t> esp, const Address&,
-                                                const Address&) override {
+                                                const Address&, std::vector<std::uint8_t>& inner) override {
         if (esp[3] == 0x02) return Result<EspPlaintext>(Error("ICV mismatch"));
         if (esp[3] != 0x01) return std::nullopt;
-        return Result<EspPlaintext>(
-            EspPlaintext{4, ipv4(17, udp(40000, 123, Bytes(48, 0x23)), 0x0a000002, 0x0a4e0001)});
+        inner = ipv4(17, udp(40000, 123, Bytes(48, 0x23)), 0x0a000002, 0x0a4e0001);
+        return Result<EspPlaintext>(EspPlaintext{4});
     }
 };
 
@@ -134,6 +136,23 @@ TEST(Dissector, EspInUdpAndRawWithTheSeam) {
     bad[3] = 3;
     d = dissector.dissect(LinkType::kRaw, ipv4(50, bad));
     EXPECT_EQ(d.esp->decryption, EspDecryption::kNoKey);
+
+    // One value reused, as the timeline does: the inner packet of a decrypted packet does
+    // not linger into the next ones, decrypted or not.
+    PacketDissection reused;
+    dissector.dissect_into(LinkType::kRaw, ipv4(50, esp), reused);
+    EXPECT_FALSE(reused.inner_packet.empty());
+    for (std::uint8_t last : {2, 3}) {
+        bad[3] = last;
+        dissector.dissect_into(LinkType::kRaw, ipv4(50, bad), reused);
+        EXPECT_TRUE(reused.inner_packet.empty()) << int{last};
+    }
+    dissector.dissect_into(LinkType::kRaw, ipv4(17, udp(4500, 4500, esp)), reused);
+    EXPECT_EQ(reused.esp->decryption, EspDecryption::kDecrypted);
+    dissector.dissect_into(LinkType::kRaw, ipv4(17, udp(40000, 123, ntp_request())), reused);
+    EXPECT_FALSE(reused.esp);
+    EXPECT_TRUE(reused.inner_packet.empty());
+    EXPECT_EQ(reused.summary, "NTP v4 client stratum 0");
 }
 
 TEST(Dissector, NatKeepaliveAndMalformed4500) {

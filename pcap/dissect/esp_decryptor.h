@@ -16,19 +16,21 @@
 
 namespace hnbsec::pcap {
 
+// What a decrypted ESP packet carried besides the inner packet's octets.
 struct EspPlaintext {
-    std::uint8_t next_header = 0;       // 4 = IPv4, 41 = IPv6 (tunnel mode)
-    std::vector<std::uint8_t> payload;  // the inner packet
+    std::uint8_t next_header = 0;  // 4 = IPv4, 41 = IPv6 (tunnel mode)
 };
 
 class EspDecryptor {
 public:
     virtual ~EspDecryptor() = default;
     // nullopt: no SA for this SPI and these addresses. An Error: the SA is known and
-    // the packet failed (ICV mismatch, bad padding), with the reason.
+    // the packet failed (ICV mismatch, bad padding), with the reason. Otherwise `inner`
+    // holds the inner packet: the caller's buffer, reused from packet to packet so that
+    // decrypting costs no allocation (its contents are unspecified after an Error).
     virtual std::optional<Result<EspPlaintext>> decrypt(std::span<const std::uint8_t> esp_packet,
-                                                        const Address& source,
-                                                        const Address& destination) = 0;
+                                                        const Address& source, const Address& destination,
+                                                        std::vector<std::uint8_t>& inner) = 0;
 };
 
 }  // namespace hnbsec::pcap

@@ -1,5 +1,7 @@
 #include "pcap/dissect/summary.h"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 
 #include "pcap/dissect/hex_text.h"
@@ -168,34 +170,54 @@ std::string summarize(const PacketDissection& d) {
 
 namespace {
 
-void append_number(std::string& out, std::uint64_t v) {
-    char text[24];
-    auto [end, ec] = std::to_chars(text, text + sizeof text, v);
-    static_cast<void>(ec);  // 24 octets hold any 64-bit number
-    out.append(text, static_cast<std::size_t>(end - text));
-}
+// The common lines are put together in a local array and assigned once: appending piece by
+// piece to the string (a capacity check and a copy call per piece) was the larger part of
+// the time a plain UDP or ESP packet took to dissect.
+class Line {
+public:
+    void text(std::string_view t) {
+        std::copy(t.begin(), t.end(), end_);
+        end_ += t.size();
+    }
+    void number(std::uint64_t v) { end_ = std::to_chars(end_, text_.data() + text_.size(), v).ptr; }
+    void hex32(std::uint32_t v) {
+        static constexpr char kDigits[] = "0123456789abcdef";
+        for (int shift = 28; shift >= 0; shift -= 4) *end_++ = kDigits[(v >> shift) & 0xfU];
+    }
+    void assign_to(std::string& out) const {
+        out.assign(text_.data(), static_cast<std::size_t>(end_ - text_.data()));
+    }
+
+private:
+    // Left uninitialised: only [text_, end_) is ever read, and zeroing 96 octets per packet
+    // showed in the profile. The longest line: "ESP SPI=0x" 8 " seq=" 10 " (decryption failed)".
+    std::array<char, 96> text_;
+    char* end_ = text_.data();
+};
 
 }  // namespace
 
 void set_summary(PacketDissection& d) {
     std::string& out = d.summary;
+    Line line;
     if (!d.ike && d.esp) {
-        static constexpr char kDigits[] = "0123456789abcdef";
-        out.assign("ESP SPI=0x");
-        for (int shift = 28; shift >= 0; shift -= 4) out.push_back(kDigits[(d.esp->spi >> shift) & 0xfU]);
-        out += " seq=";
-        append_number(out, d.esp->sequence);
-        if (d.esp->decryption == EspDecryption::kFailed) out += " (decryption failed)";
+        line.text("ESP SPI=0x");
+        line.hex32(d.esp->spi);
+        line.text(" seq=");
+        line.number(d.esp->sequence);
+        if (d.esp->decryption == EspDecryption::kFailed) line.text(" (decryption failed)");
+        line.assign_to(out);
         return;
     }
     const bool plain_transport = !d.ike && !d.esp && !d.ntp && !d.http && !d.tls && out.empty() &&
                                  !d.has(Layer::kNatKeepalive) && !d.has(Layer::kIcmp) &&
                                  !d.has(Layer::kIcmpv6);
     if (plain_transport && (d.has(Layer::kUdp) || d.has(Layer::kTcp))) {
-        out.assign(d.has(Layer::kUdp) ? "UDP " : "TCP ");
-        append_number(out, d.source_port);
-        out += " -> ";
-        append_number(out, d.destination_port);
+        line.text(d.has(Layer::kUdp) ? "UDP " : "TCP ");
+        line.number(d.source_port);
+        line.text(" -> ");
+        line.number(d.destination_port);
+        line.assign_to(out);
         return;
     }
     out = summarize(d);

@@ -1,7 +1,8 @@
 #pragma once
 // CaptureReader: streams packets out of a pcap file (either byte order, µs or ns
-// timestamps) or a pcapng file (SHB, IDB, EPB, SPB, DSB; other blocks skipped), one
-// block in memory at a time. Bounded: every length field is checked against what is
+// timestamps) or a pcapng file (SHB, IDB, EPB, SPB, DSB; other blocks skipped): a regular
+// file is mapped, anything else (a pipe) read in chunks, and packets are handed out in
+// place, never copied. Bounded: every length field is checked against what is
 // left of the block and against kMaxBlockSize before it is trusted, and every error
 // names the block (by number and file offset), the field and what was expected.
 
@@ -38,8 +39,12 @@ public:
     CaptureFormat format() const;
 
     // The next packet, or nullopt at the end of the file. The view is valid until the
-    // next call. After an error the reader stays failed.
+    // next call (its data: see below). After an error the reader stays failed.
     Result<std::optional<PacketView>> next();
+    // True when the packets' data stay valid as long as the reader, not only until the
+    // next call: the file is mapped (a regular file) or the reader has its bytes
+    // (from_bytes()). The comment view is valid until the next call either way.
+    bool data_outlives_next() const;
 
     // What the blocks read so far declared: interfaces of the current section, every
     // section's comments, every DSB.

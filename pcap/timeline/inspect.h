@@ -1,6 +1,8 @@
 #pragma once
 // The output of `hnbsec pcap inspect` (text lines or a JSON array), streamed to a FILE:
-// one code path for the command and for `hnbsec bench pcap`, which times it.
+// one code path for the command and for `hnbsec bench pcap`, which times it. It runs on
+// two threads (see inspect.cpp); the output is the same as formatting build_timeline()'s
+// records one by one.
 
 #include <cstdio>
 

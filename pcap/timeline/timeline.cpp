@@ -21,48 +21,74 @@ Direction direction_of(const PacketDissection& d, const std::optional<Address>& 
     return Direction::kUnknown;
 }
 
+TimelineBuilder::TimelineBuilder(CaptureReader& reader, const TimelineOptions& options, bool summaries)
+    : reader_(reader), options_(options) {
+    for (const auto& key : options.ike_keys) dissector_.add_ike_key(key);
+    dissector_.set_esp_decryptor(options.esp);
+    dissector_.set_summaries(summaries);
+}
+
+Result<bool> TimelineBuilder::next(TimelineRecord& outer, TimelineRecord& inner, bool& has_inner) {
+    has_inner = false;
+    HNBSEC_TRY(const bool more, read(pending_));
+    if (more) dissect(pending_, outer, inner, has_inner);
+    return more;
+}
+
+Result<bool> TimelineBuilder::read(Pending& packet) {
+    auto next = reader_.next();
+    if (!next.ok()) return std::move(next).error().context("reading packet " + std::to_string(read_ + 1));
+    if (!*next) return false;
+    ++read_;
+    const PacketView& view = **next;
+    const auto& interfaces = reader_.interfaces();
+    packet.data = view.data;
+    packet.timestamp_ns = view.timestamp_ns;
+    packet.link =
+        view.interface_id < interfaces.size() ? interfaces[view.interface_id].link_type : LinkType::kEthernet;
+    packet.comment.assign(view.comment);
+    return true;
+}
+
+void TimelineBuilder::dissect(const Pending& packet, TimelineRecord& outer, TimelineRecord& inner,
+                              bool& has_inner) {
+    has_inner = false;
+    ++stats_.packets;
+    outer.number = stats_.packets;
+    outer.outer_number = 0;
+    outer.time_ns = packet.timestamp_ns;
+    outer.captured_length = static_cast<std::uint32_t>(packet.data.size());
+    outer.comment.assign(packet.comment);
+    dissector_.dissect_into(packet.link, packet.data, outer.dissection);
+    outer.direction = direction_of(outer.dissection, options_.dut);
+    if (!outer.dissection.inner_packet.empty()) {
+        // The inner packet travels the tunnel in the outer packet's direction.
+        inner.number = stats_.packets;
+        inner.outer_number = stats_.packets;
+        inner.time_ns = outer.time_ns;
+        inner.direction = outer.direction;
+        inner.captured_length = static_cast<std::uint32_t>(outer.dissection.inner_packet.size());
+        inner.comment.clear();
+        dissector_.dissect_ip_into(outer.dissection.inner_packet, inner.dissection);
+        ++stats_.inner_packets;
+        has_inner = true;
+    }
+}
+
 Result<TimelineStats> build_timeline(CaptureReader& reader, const TimelineOptions& options,
                                      const RecordSink& sink) {
-    Dissector dissector;
-    for (const auto& key : options.ike_keys) dissector.add_ike_key(key);
-    dissector.set_esp_decryptor(options.esp);
-    TimelineStats stats;
+    TimelineBuilder builder(reader, options);
     // Reused for every packet: their buffers (layers, summary, comment) stay allocated.
     TimelineRecord record;
     TimelineRecord inner;
+    bool has_inner = false;
     for (;;) {
-        auto next = reader.next();
-        if (!next.ok()) {
-            return std::move(next).error().context("reading packet " + std::to_string(stats.packets + 1));
-        }
-        if (!*next) break;
-        const PacketView& packet = **next;
-        ++stats.packets;
-        const auto& interfaces = reader.interfaces();
-        const LinkType link = packet.interface_id < interfaces.size()
-                                  ? interfaces[packet.interface_id].link_type
-                                  : LinkType::kEthernet;
-        record.number = stats.packets;
-        record.outer_number = 0;
-        record.time_ns = packet.timestamp_ns;
-        record.captured_length = static_cast<std::uint32_t>(packet.data.size());
-        record.comment.assign(packet.comment);
-        dissector.dissect_into(link, packet.data, record.dissection);
-        record.direction = direction_of(record.dissection, options.dut);
+        HNBSEC_TRY(const bool more, builder.next(record, inner, has_inner));
+        if (!more) break;
         sink(record);
-        if (!record.dissection.inner_packet.empty()) {
-            // The inner packet travels the tunnel in the outer packet's direction.
-            inner.number = stats.packets;
-            inner.outer_number = stats.packets;
-            inner.time_ns = record.time_ns;
-            inner.direction = record.direction;
-            inner.captured_length = static_cast<std::uint32_t>(record.dissection.inner_packet.size());
-            dissector.dissect_ip_into(record.dissection.inner_packet, inner.dissection);
-            ++stats.inner_packets;
-            sink(inner);
-        }
+        if (has_inner) sink(inner);
     }
-    return stats;
+    return builder.stats();
 }
 
 Result<TimelineStats> build_timeline(const std::filesystem::path& capture, const TimelineOptions& options,

@@ -33,15 +33,8 @@ EspSaSecrets esp_row() {
 }
 
 Bytes sealed_esp(const EspSaSecrets& row, const Bytes& inner) {
-    esp::EspSaConfig config;
-    config.spi = row.spi;
-    config.suite.encr = row.encr;
-    config.suite.encr_key_bits = row.encr_key_bits;
-    config.suite.integ = row.integ;
-    config.encryption_key = row.encryption_key;
-    config.integrity_key = row.integrity_key;
     const auto now = esp::Clock::now();
-    auto sa = esp::OutboundSa::create(config, now);
+    auto sa = esp::OutboundSa::create(esp_sa_config(row), now);
     EXPECT_TRUE(sa.ok()) << sa.error().message();
     auto packet = sa->seal(inner, now);
     EXPECT_TRUE(packet.ok()) << packet.error().message();
@@ -206,6 +199,119 @@ TEST_F(Timeline, InspectionTextIsTheRecordLines) {
     ASSERT_TRUE(stats.ok());
     EXPECT_EQ(stats->packets, 4U);
     EXPECT_EQ(got, expected);
+}
+
+// A decryptor that is not an EspSaDecryptor: write_inspection() cannot decrypt ahead with it.
+class Forwarding : public EspDecryptor {
+public:
+    explicit Forwarding(EspDecryptor& to) : to_(to) {}
+    std::optional<Result<EspPlaintext>> decrypt(std::span<const std::uint8_t> esp, const Address& source,
+                                                const Address& destination,
+                                                std::vector<std::uint8_t>& inner) override {
+        return to_.decrypt(esp, source, destination, inner);
+    }
+
+private:
+    EspDecryptor& to_;
+};
+
+std::string inspect(const std::filesystem::path& path, const TimelineOptions& options) {
+    auto reader = CaptureReader::open(path);
+    EXPECT_TRUE(reader.ok());
+    char* text = nullptr;
+    std::size_t size = 0;
+    std::FILE* out = open_memstream(&text, &size);
+    EXPECT_NE(out, nullptr);
+    auto stats = write_inspection(*reader, options, false, out);
+    static_cast<void>(std::fclose(out));
+    std::string got(text, size);
+    std::free(text);  // NOLINT(cppcoreguidelines-no-malloc): open_memstream's buffer
+    EXPECT_TRUE(stats.ok());
+    return got;
+}
+
+// `hnbsec pcap inspect` decrypts ahead on its second thread (EspSaDecryptor::precompute())
+// what it then dissects in order. Over several batches of AES-CBC and AES-GCM packets, in
+// UDP and raw, some forged, replayed or out of order, that gives exactly the lines of the
+// plain record-by-record timeline, as does the path without decrypting ahead.
+TEST(TimelineInspect, DecryptingAheadChangesNothing) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("hnbsec-timeline-ahead-" + std::to_string(::getpid()) + ".pcapng");
+    EspSaSecrets gcm = esp_row();
+    gcm.spi = 0xc2000002;
+    gcm.encr = ike::EncrId::kAesGcm16;
+    gcm.integ = ike::IntegId::kNone;
+    gcm.encryption_key = Bytes(20, 0x44);
+    gcm.integrity_key.clear();
+    std::vector<esp::OutboundSa> sas;
+    for (const auto& row : {esp_row(), gcm}) {
+        auto sa = esp::OutboundSa::create(esp_sa_config(row), esp::Clock::now());
+        ASSERT_TRUE(sa.ok()) << sa.error().message();
+        sas.push_back(std::move(sa).value());
+    }
+    {
+        auto writer = PcapngWriter::create(path, SectionInfo{"ahead", "", "", "hnbsec"});
+        ASSERT_TRUE(writer.ok());
+        CaptureInterface interface;
+        interface.link_type = LinkType::kEthernet;
+        ASSERT_TRUE(writer->add_interface(interface).ok());
+        std::vector<Bytes> held;  // sealed earlier, sent late: out of order, then replayed
+        for (std::uint32_t i = 0; i < 700; ++i) {
+            auto& sa = sas[i % 2];
+            const Bytes inner =
+                ipv4(17, udp(40000 + i, 5000, Bytes(20 + i % 50, 0x5a)), 0x0a4d0001, 0x0a4e0001);
+            auto sealed = sa.seal(inner, esp::Clock::now());
+            ASSERT_TRUE(sealed.ok());
+            Bytes packet = *sealed;
+            if (i % 97 == 5) packet.back() ^= 0x01;  // forged: the ICV fails
+            if (i % 50 == 7) {
+                held.push_back(packet);
+                continue;
+            }
+            const Bytes ip =
+                i % 3 == 0 ? ipv4(50, packet, kDut, kSegw) : ipv4(17, udp(4500, 4500, packet), kDut, kSegw);
+            ASSERT_TRUE(
+                writer->write_packet(0, 1700000000000000000LL + std::int64_t{i} * 1000, ethernet(ip)).ok());
+            if (i % 50 == 30) {
+                for (const Bytes& late : held) {
+                    for (int twice = 0; twice < 2; ++twice) {
+                        const Bytes again = ipv4(17, udp(4500, 4500, late), kDut, kSegw);
+                        ASSERT_TRUE(writer
+                                        ->write_packet(0, 1700000000000000000LL + std::int64_t{i} * 1000,
+                                                       ethernet(again))
+                                        .ok());
+                    }
+                }
+                held.clear();
+            }
+        }
+        ASSERT_TRUE(writer->close().ok());
+    }
+    const std::vector<EspSaSecrets> rows = {esp_row(), gcm};
+    TimelineOptions options;
+    auto plain = EspSaDecryptor::create(rows);
+    ASSERT_TRUE(plain.ok());
+    options.esp = plain->get();
+    auto records = read_timeline(path, options);
+    ASSERT_TRUE(records.ok());
+    std::string expected = "# capture comment: ahead\n";
+    std::size_t decrypted = 0;
+    for (const auto& r : *records) {
+        expected += to_text(r, records->front().time_ns) + "\n";
+        if (r.inner()) ++decrypted;
+    }
+    EXPECT_GT(decrypted, 600U);
+
+    auto ahead = EspSaDecryptor::create(rows);
+    ASSERT_TRUE(ahead.ok());
+    options.esp = ahead->get();
+    EXPECT_EQ(inspect(path, options), expected);
+    auto in_order = EspSaDecryptor::create(rows);
+    ASSERT_TRUE(in_order.ok());
+    Forwarding forwarding(**in_order);
+    options.esp = &forwarding;
+    EXPECT_EQ(inspect(path, options), expected);
+    std::filesystem::remove(path);
 }
 
 }  // namespace

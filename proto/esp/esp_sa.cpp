@@ -159,6 +159,19 @@ InboundResult InboundSa::refuse(InboundResult result, InboundOutcome outcome, st
 }
 
 InboundResult InboundSa::open(ByteSpan esp, TimePoint now) {
+    InboundResult result = open_impl(esp, now, plaintext_, true, std::nullopt);
+    if (result.outcome == InboundOutcome::kAccepted || result.outcome == InboundOutcome::kTsMismatch) {
+        result.inner = plaintext_;
+    }
+    return result;
+}
+
+InboundResult InboundSa::open_into(ByteSpan esp, TimePoint now, Bytes& inner, std::optional<bool> ahead) {
+    return open_impl(esp, now, inner, false, config_.esn ? std::nullopt : ahead);
+}
+
+InboundResult InboundSa::open_impl(ByteSpan esp, TimePoint now, Bytes& plaintext, bool summary,
+                                   std::optional<bool> ahead) {
     InboundResult result;
     if (esp.size() < kEspHeaderSize) {
         result.outcome = InboundOutcome::kTruncated;
@@ -202,15 +215,15 @@ InboundResult InboundSa::open(ByteSpan esp, TimePoint now) {
         case ReplayCheck::kNew:
             break;
     }
-    if (!transform_.open(esp, result.seq, config_.esn, plaintext_)) {
+    if (!(ahead ? *ahead : transform_.open(esp, result.seq, config_.esn, plaintext))) {
         return refuse(std::move(result), InboundOutcome::kBadIcv,
                       "ICV does not verify with " + transform_.name() + " (RFC 4303 §3.4.4)");
     }
     window_.update(result.seq);  // only now: the packet is authentic (§3.4.3)
 
-    const std::size_t n = plaintext_.size();
-    const std::uint8_t pad_length = plaintext_[n - 2];
-    const std::uint8_t next_header = plaintext_[n - 1];
+    const std::size_t n = plaintext.size();
+    const std::uint8_t pad_length = plaintext[n - 2];
+    const std::uint8_t next_header = plaintext[n - 1];
     if (pad_length + 2U > n) {
         return refuse(std::move(result), InboundOutcome::kBadPadding,
                       "Pad Length " + std::to_string(pad_length) + " exceeds the " + std::to_string(n - 2) +
@@ -218,10 +231,10 @@ InboundResult InboundSa::open(ByteSpan esp, TimePoint now) {
     }
     const std::size_t payload = n - 2 - pad_length;
     for (std::size_t i = 0; i < pad_length; ++i) {
-        if (plaintext_[payload + i] != static_cast<std::uint8_t>(i + 1)) {
+        if (plaintext[payload + i] != static_cast<std::uint8_t>(i + 1)) {
             return refuse(std::move(result), InboundOutcome::kBadPadding,
                           "padding octet " + std::to_string(i + 1) + " is " +
-                              std::to_string(plaintext_[payload + i]) + ", RFC 4303 §2.4 requires " +
+                              std::to_string(plaintext[payload + i]) + ", RFC 4303 §2.4 requires " +
                               std::to_string(i + 1));
         }
     }
@@ -235,27 +248,26 @@ InboundResult InboundSa::open(ByteSpan esp, TimePoint now) {
                       "Next Header " + std::to_string(next_header) +
                           ", a tunnel-mode SA carries IPv4 (4) or IPv6 (41)");
     }
-    const ByteSpan inner(plaintext_.data(), payload);
-    auto parsed = parse_inner_packet(inner);
+    plaintext.resize(payload);  // the inner packet (with any TFC padding, §2.7)
+    auto parsed = parse_inner_packet(plaintext, parsed_, summary);
     if (!parsed.ok()) {
         return refuse(std::move(result), InboundOutcome::kBadInner, parsed.error().message());
     }
-    const std::uint8_t expected = parsed->version == 4 ? kNextHeaderIpv4 : kNextHeaderIpv6;
+    const std::uint8_t expected = parsed_.version == 4 ? kNextHeaderIpv4 : kNextHeaderIpv6;
     if (next_header != expected) {
         return refuse(std::move(result), InboundOutcome::kBadNextHeader,
                       "Next Header " + std::to_string(next_header) + " but the inner packet is IPv" +
-                          std::to_string(parsed->version));
+                          std::to_string(parsed_.version));
     }
-    result.summary = std::move(parsed->summary);
-    result.inner.assign(inner.begin(), inner.end());
-    if (!ts_covers(config_.ts_remote, *parsed, PacketEnd::kSource)) {
+    if (summary) result.summary = parsed_.summary;
+    if (!ts_covers(config_.ts_remote, parsed_, PacketEnd::kSource)) {
         return refuse(std::move(result), InboundOutcome::kTsMismatch,
-                      "inner source " + address_to_string(parsed->source) +
+                      "inner source " + address_to_string(parsed_.source) +
                           " is outside the peer's traffic selectors (RFC 4301 §5.2)");
     }
-    if (!ts_covers(config_.ts_local, *parsed, PacketEnd::kDestination)) {
+    if (!ts_covers(config_.ts_local, parsed_, PacketEnd::kDestination)) {
         return refuse(std::move(result), InboundOutcome::kTsMismatch,
-                      "inner destination " + address_to_string(parsed->destination) +
+                      "inner destination " + address_to_string(parsed_.destination) +
                           " is outside our traffic selectors (RFC 4301 §5.2)");
     }
     lifetime_.count(payload);

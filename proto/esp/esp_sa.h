@@ -16,6 +16,7 @@
 
 #include "core/result.h"
 #include "proto/esp/esp_transform.h"
+#include "proto/esp/inner_packet.h"
 #include "proto/esp/lifetime.h"
 #include "proto/esp/replay_window.h"
 #include "proto/esp/types.h"
@@ -117,6 +118,15 @@ public:
     // RFC 4303 §3.4: SPI, length, lifetime, replay check, ICV, replay window update (only
     // after the ICV verified), decryption, padding, Next Header, inner packet, selectors.
     InboundResult open(ByteSpan esp, TimePoint now);
+    // open() for a reader of many packets (a capture's decryption): the same checks and
+    // outcome, but the payload is decrypted into `inner`, which then holds the inner
+    // packet (for kAccepted and kTsMismatch; unspecified otherwise) with its capacity
+    // reused from call to call, and the result carries neither a copy nor a summary.
+    // `ahead`: the ICV check (and decryption into `inner`) was already run on exactly
+    // these octets with this SA's keys, by EspTransform::open() on another thread; its
+    // outcome is taken instead of running it again. Only for an SA without ESN, whose
+    // sequence number is the packet's own (ignored otherwise).
+    InboundResult open_into(ByteSpan esp, TimePoint now, Bytes& inner, std::optional<bool> ahead = {});
 
     const ReplayWindow& replay_window() const { return window_; }
     LifetimeState lifetime_state(TimePoint now) const { return lifetime_.state(now); }
@@ -125,12 +135,17 @@ public:
 private:
     InboundSa(EspSaConfig config, EspTransform transform, TimePoint now);
     InboundResult refuse(InboundResult result, InboundOutcome outcome, std::string reason) const;
+    // Both open()s: decrypts into `plaintext`, left holding the inner packet; writes
+    // result.summary when `summary` is set.
+    InboundResult open_impl(ByteSpan esp, TimePoint now, Bytes& plaintext, bool summary,
+                            std::optional<bool> ahead);
 
     EspSaConfig config_;
     EspTransform transform_;
     ReplayWindow window_;
     Lifetime lifetime_;
-    Bytes plaintext_;  // reused between packets
+    Bytes plaintext_;     // open()'s, reused between packets
+    InnerPacket parsed_;  // the last inner packet's header fields, reused between packets
 };
 
 // The inbound SAs of one endpoint, found by SPI (§3.4.2).
@@ -143,6 +158,15 @@ public:
 
     // open() of the SA the packet's SPI names; kUnknownSpi when there is none.
     InboundResult open(ByteSpan esp, TimePoint now);
+    // open() for a reader of many packets (a capture's decryption): the same checks and
+    // outcome, but the payload is decrypted into `inner`, which then holds the inner
+    // packet (for kAccepted and kTsMismatch; unspecified otherwise) with its capacity
+    // reused from call to call, and the result carries neither a copy nor a summary.
+    // `ahead`: the ICV check (and decryption into `inner`) was already run on exactly
+    // these octets with this SA's keys, by EspTransform::open() on another thread; its
+    // outcome is taken instead of running it again. Only for an SA without ESN, whose
+    // sequence number is the packet's own (ignored otherwise).
+    InboundResult open_into(ByteSpan esp, TimePoint now, Bytes& inner, std::optional<bool> ahead = {});
 
 private:
     std::map<std::uint32_t, InboundSa> sas_;

@@ -5,6 +5,7 @@
 
 #include "proto/esp/test_packets.h"
 #include "proto/ike/crypto/cipher.h"
+#include "proto/ike/crypto/integrity.h"
 
 namespace hnbsec::esp {
 namespace {
@@ -178,6 +179,31 @@ TEST(EspSa, FromChildSaBothEndsInteroperate) {
     EXPECT_TRUE(result.accepted()) << result.reason;
 }
 
+// The AES-CBC ICV is the HMAC a second implementation (proto/ike's) computes over SPI ..
+// ciphertext, with the ESN high half appended when ESN is on (RFC 4303 §3.3.2.1).
+TEST(EspSa, CbcIcvIsTheHmacOfAnIndependentImplementation) {
+    for (const auto& suite : test_suites()) {
+        if (suite.suite.encr != ike::EncrId::kAesCbc) continue;
+        for (const bool esn : {false, true}) {
+            SCOPED_TRACE(std::string(suite.name) + (esn ? " ESN" : ""));
+            EspSaConfig config = test_config(suite.suite, kSpi);
+            config.esn = esn;
+            auto [out, in] = make_pair(config);
+            out.set_next_sequence((std::uint64_t{7} << 32) + 3);
+            if (!esn) out.set_next_sequence(3);
+            for (int i = 0; i < 3; ++i) {
+                const Bytes packet = seal(out, udp_v4(kHnbInner, kCoreInner, 1, 2, 20 + 30 * i));
+                const std::size_t icv = ike::integ_icv_size(suite.suite.integ);
+                Bytes covered(packet.begin(), packet.end() - static_cast<std::ptrdiff_t>(icv));
+                if (esn) covered.insert(covered.end(), {0, 0, 0, 7});
+                auto expected = ike::integ_compute(suite.suite.integ, config.integrity_key, covered);
+                ASSERT_TRUE(expected.ok());
+                EXPECT_EQ(Bytes(packet.end() - static_cast<std::ptrdiff_t>(icv), packet.end()), *expected);
+            }
+        }
+    }
+}
+
 TEST(EspSa, RejectsUnsupportedTransformsAndWrongKeys) {
     EspSaConfig config = test_config(gcm128(), kSpi);
     config.suite.encr = ike::EncrId::kChacha20Poly1305;
@@ -241,6 +267,51 @@ TEST(EspSaInbound, ForgedPacketDoesNotMoveTheWindow) {
               InboundOutcome::kBadIcv);
     EXPECT_EQ(in.replay_window().highest(), 0U);
     EXPECT_TRUE(in.open(first, kT0).accepted());  // seq 1 would be far left of 1000's window
+}
+
+// The transforms keep their OpenSSL contexts from packet to packet (AES-CBC chains on from
+// the last ciphertext block it saw, AES-GCM keeps the salt): packets opened out of order,
+// around forged and tampered ones, still open, and open_into() leaves the same inner
+// packet in the caller's buffer, without a summary.
+TEST(EspSaInbound, PacketsOpenInAnyOrderAroundForgeries) {
+    for (const auto& suite : test_suites()) {
+        SCOPED_TRACE(suite.name);
+        const EspSaConfig config = test_config(suite.suite, kSpi);
+        Pair pair = make_pair(config);  // named, not bound: the lambda below uses both
+        OutboundSa& out = pair.out;
+        InboundSa& in = pair.in;
+        auto copy = InboundSa::create(config, kT0);
+        ASSERT_TRUE(copy.ok());
+        std::vector<Bytes> inners;
+        std::vector<Bytes> packets;
+        for (int i = 0; i < 6; ++i) {
+            inners.push_back(udp_v4(kHnbInner, kCoreInner, 1000, 2, 20 + 17 * i));
+            packets.push_back(seal(out, inners.back()));
+        }
+        SealFaults flip;
+        flip.flip_icv = true;
+        const Bytes forged = seal(out, icmp_echo_v4(kHnbInner, kCoreInner, 1, 1), flip);
+        Bytes tampered = seal(out, icmp_echo_v4(kHnbInner, kCoreInner, 1, 2));
+        tampered[40] ^= 0x01;
+        Bytes buffer(3, 0xee);  // open_into() overwrites whatever the buffer held
+        const auto open_both = [&](std::size_t i) {
+            const InboundResult result = in.open(packets[i], kT0);
+            ASSERT_TRUE(result.accepted()) << "packet " << i << ": " << result.reason;
+            EXPECT_EQ(result.inner, inners[i]);
+            EXPECT_FALSE(result.summary.empty());
+            const InboundResult into = copy->open_into(packets[i], kT0, buffer);
+            ASSERT_TRUE(into.accepted()) << "packet " << i << ": " << into.reason;
+            EXPECT_EQ(buffer, inners[i]);
+            EXPECT_TRUE(into.inner.empty());
+            EXPECT_TRUE(into.summary.empty());
+        };
+        for (std::size_t i : {3, 0, 4}) open_both(i);
+        for (const Bytes* bad : std::initializer_list<const Bytes*>{&forged, &tampered}) {
+            EXPECT_EQ(in.open(*bad, kT0).outcome, InboundOutcome::kBadIcv);
+            EXPECT_EQ(copy->open_into(*bad, kT0, buffer).outcome, InboundOutcome::kBadIcv);
+        }
+        for (std::size_t i : {5, 1, 2}) open_both(i);
+    }
 }
 
 TEST(EspSaInbound, UnknownSpi) {

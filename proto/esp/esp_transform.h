@@ -46,6 +46,12 @@ public:
     // `plaintext`. false on a wrong ICV (AES-GCM: a failing tag); `plaintext` is then
     // unspecified. The caller has checked the length (at least header, IV, one block, ICV).
     bool open(ByteSpan packet, std::uint64_t seq, bool esn, Bytes& plaintext);
+    // Whether open() may be given a packet of this size: header, IV, Pad Length, Next
+    // Header and ICV fit, and (CBC) the ciphertext is whole blocks (RFC 3602 §3).
+    bool fits(std::size_t packet_size) const {
+        const std::size_t overhead = 8 + iv_size_ + icv_size_;
+        return packet_size >= overhead + 2 && (aead_ || (packet_size - overhead) % alignment_ == 0);
+    }
 
 private:
     struct Contexts;

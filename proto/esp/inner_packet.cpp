@@ -55,7 +55,6 @@ void append_with_port(std::string& out, ByteSpan address, std::uint8_t version, 
 
 // "<name> <src> > <dst> " into the summary, the common start of every form.
 void start_summary(std::string& out, std::string_view name, const InnerPacket& packet) {
-    out.reserve(96);
     out += name;
     out += ' ';
     append_address(out, packet.source);
@@ -78,9 +77,9 @@ void append_tcp_flags(std::string& out, std::uint8_t flags) {
     out += any ? "]" : "none]";
 }
 
-// Reads the upper-layer header (enough of it for ports or ICMP type/code) and finishes the
-// summary. `payload` is everything after the IP header(s), bounded by the IP length.
-Status upper_layer(wire::ByteReader payload, InnerPacket& packet) {
+// Reads the upper-layer header (enough of it for ports or ICMP type/code) and, when asked,
+// finishes the summary. `payload` is everything after the IP header(s), bounded by the IP length.
+Status upper_layer(wire::ByteReader payload, InnerPacket& packet, bool summary) {
     std::string& s = packet.summary;
     switch (packet.protocol) {
         case kIcmp:
@@ -99,12 +98,13 @@ Status upper_layer(wire::ByteReader payload, InnerPacket& packet) {
                 HNBSEC_CHECK(payload.skip(2, "ICMP Checksum"));
                 HNBSEC_TRY(const std::uint16_t id, payload.u16("ICMP Identifier"));
                 HNBSEC_TRY(const std::uint16_t seq, payload.u16("ICMP Sequence Number"));
+                if (!summary) return Ok{};
                 start_summary(s, v6 ? "ICMPv6" : "ICMP", packet);
                 s += type == request ? "echo-request id " : "echo-reply id ";
                 append_number(s, id);
                 s += " seq ";
                 append_number(s, seq);
-            } else {
+            } else if (summary) {
                 start_summary(s, v6 ? "ICMPv6" : "ICMP", packet);
                 s += "type ";
                 append_number(s, type);
@@ -120,7 +120,7 @@ Status upper_layer(wire::ByteReader payload, InnerPacket& packet) {
             if (length < 8) return Error("UDP Length " + std::to_string(length) + " is below the header's 8");
             packet.source_port = sport;
             packet.destination_port = dport;
-            s.reserve(96);
+            if (!summary) return Ok{};
             s += "UDP ";
             append_with_port(s, packet.source, packet.version, sport);
             s += " > ";
@@ -143,7 +143,7 @@ Status upper_layer(wire::ByteReader payload, InnerPacket& packet) {
             }
             packet.source_port = sport;
             packet.destination_port = dport;
-            s.reserve(96);
+            if (!summary) return Ok{};
             s += "TCP ";
             append_with_port(s, packet.source, packet.version, sport);
             s += " > ";
@@ -155,6 +155,7 @@ Status upper_layer(wire::ByteReader payload, InnerPacket& packet) {
             return Ok{};
         }
         default:
+            if (!summary) return Ok{};
             start_summary(s, packet.version == 6 ? "IPv6" : "IPv4", packet);
             s += "proto ";
             append_number(s, packet.protocol);
@@ -164,9 +165,38 @@ Status upper_layer(wire::ByteReader payload, InnerPacket& packet) {
     }
 }
 
-Result<InnerPacket> parse_ipv4(wire::ByteReader in, std::size_t available) {
-    InnerPacket packet;
+// After the IPv4 header: a later fragment carries no upper-layer header.
+Status ipv4_payload(wire::ByteReader payload, std::uint16_t fragment, InnerPacket& packet, bool summary) {
+    const std::uint16_t offset = fragment & 0x1fff;
+    if (offset == 0) return upper_layer(payload, packet, summary);
+    if (summary) {
+        start_summary(packet.summary, "IPv4", packet);
+        packet.summary += "proto ";
+        append_number(packet.summary, packet.protocol);
+        packet.summary += " fragment offset ";
+        append_number(packet.summary, offset * 8);
+    }
+    return Ok{};
+}
+
+Status parse_ipv4(wire::ByteReader in, std::size_t available, InnerPacket& packet, bool summary) {
     packet.version = 4;
+    const ByteSpan header = in.peek();
+    if (header.size() >= 20 && (header[0] & 0x0f) == 5) {
+        // The common header without options and with a Total Length that fits: its fields at
+        // their RFC 791 §3.1 offsets without a bounds check each (every packet a capture's
+        // reader decrypts comes here). Anything else goes field by field for the errors.
+        const auto total = static_cast<std::uint16_t>((header[2] << 8) | header[3]);
+        if (total >= 20 && total <= available) {
+            packet.length = total;
+            packet.protocol = header[9];
+            packet.source.assign(header.begin() + 12, header.begin() + 16);
+            packet.destination.assign(header.begin() + 16, header.begin() + 20);
+            const auto fragment = static_cast<std::uint16_t>((header[6] << 8) | header[7]);
+            return ipv4_payload(wire::ByteReader(header.subspan(20, total - 20U), in.offset() + 20), fragment,
+                                packet, summary);
+        }
+    }
     HNBSEC_TRY(const std::uint8_t version_ihl, in.u8("IPv4 Version/IHL"));
     const std::size_t ihl = static_cast<std::size_t>(version_ihl & 0x0f) * 4;
     if (ihl < 20) return Error("IPv4 IHL " + std::to_string(ihl) + " octets is below the minimum 20");
@@ -188,21 +218,10 @@ Result<InnerPacket> parse_ipv4(wire::ByteReader in, std::size_t available) {
     packet.destination.assign(dst.begin(), dst.end());
     HNBSEC_CHECK(in.skip(ihl - 20, "IPv4 Options"));
     HNBSEC_TRY(wire::ByteReader payload, in.sub(total - ihl, "IPv4 payload"));
-    const std::uint16_t offset = fragment & 0x1fff;
-    if (offset != 0) {  // a later fragment carries no upper-layer header
-        start_summary(packet.summary, "IPv4", packet);
-        packet.summary += "proto ";
-        append_number(packet.summary, packet.protocol);
-        packet.summary += " fragment offset ";
-        append_number(packet.summary, offset * 8);
-        return packet;
-    }
-    HNBSEC_CHECK(upper_layer(payload, packet));
-    return packet;
+    return ipv4_payload(payload, fragment, packet, summary);
 }
 
-Result<InnerPacket> parse_ipv6(wire::ByteReader in, std::size_t available) {
-    InnerPacket packet;
+Status parse_ipv6(wire::ByteReader in, std::size_t available, InnerPacket& packet, bool summary) {
     packet.version = 6;
     HNBSEC_CHECK(in.skip(4, "IPv6 Version/Traffic Class/Flow Label"));
     HNBSEC_TRY(const std::uint16_t payload_length, in.u16("IPv6 Payload Length"));
@@ -231,35 +250,49 @@ Result<InnerPacket> parse_ipv6(wire::ByteReader in, std::size_t available) {
             HNBSEC_CHECK(payload.skip(4, "IPv6 Fragment Identification"));
             if ((offset >> 3) != 0) {
                 packet.protocol = next;
-                start_summary(packet.summary, "IPv6", packet);
-                packet.summary += "proto ";
-                append_number(packet.summary, next);
-                packet.summary += " fragment offset ";
-                append_number(packet.summary, offset & 0xfff8);
-                return packet;
+                if (summary) {
+                    start_summary(packet.summary, "IPv6", packet);
+                    packet.summary += "proto ";
+                    append_number(packet.summary, next);
+                    packet.summary += " fragment offset ";
+                    append_number(packet.summary, offset & 0xfff8);
+                }
+                return Ok{};
             }
         } else {
             break;
         }
     }
     packet.protocol = next;
-    HNBSEC_CHECK(upper_layer(payload, packet));
-    return packet;
+    return upper_layer(payload, packet, summary);
 }
 
 }  // namespace
 
-Result<InnerPacket> parse_inner_packet(ByteSpan packet) {
+Status parse_inner_packet(ByteSpan packet, InnerPacket& out, bool summary) {
+    out.protocol = 0;
+    out.source_port.reset();
+    out.destination_port.reset();
+    out.length = 0;
+    out.summary.clear();
     if (packet.empty()) return Error("inner packet is empty");
     const std::uint8_t version = packet[0] >> 4;
     if (version != 4 && version != 6) {
         return Error("inner packet has IP version " + std::to_string(version) + ", expected 4 or 6");
     }
     const wire::ByteReader in(packet);
-    Result<InnerPacket> parsed = version == 4 ? parse_ipv4(in, packet.size()) : parse_ipv6(in, packet.size());
+    Status parsed = version == 4 ? parse_ipv4(in, packet.size(), out, summary)
+                                 : parse_ipv6(in, packet.size(), out, summary);
     if (!parsed.ok())
         return std::move(parsed).error().context("decoding the inner IPv" + std::to_string(version) +
                                                  " packet");
+    return Ok{};
+}
+
+Result<InnerPacket> parse_inner_packet(ByteSpan packet) {
+    InnerPacket parsed;
+    parsed.summary.reserve(96);  // one allocation for the summary instead of a few growths
+    HNBSEC_CHECK(parse_inner_packet(packet, parsed, true));
     return parsed;
 }
 

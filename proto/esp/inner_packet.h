@@ -29,6 +29,10 @@ struct InnerPacket {
 // Decodes the IP header (and the first octets of ICMP/UDP/TCP) of `packet`. Fails for a
 // version other than 4/6, a truncated header, or a length field beyond the packet.
 Result<InnerPacket> parse_inner_packet(ByteSpan packet);
+// The same into `out`, whose buffers are reused, with the summary only when `summary` is
+// set: a receiver of many packets that wants the checks but not the text (a capture's
+// ESP decryption) pays no allocation per packet. `out` is unspecified after an error.
+Status parse_inner_packet(ByteSpan packet, InnerPacket& out, bool summary);
 
 // The summary, or "malformed: <reason>" when the packet does not parse.
 std::string summarise_inner_packet(ByteSpan packet);

@@ -92,6 +92,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (opened.accepted())
             check(opened.inner.size() == size &&
                   std::equal(bytes.begin(), bytes.end(), opened.inner.begin()));
+        // open_into() on a twin SA: the same outcome, the inner packet in the caller's buffer.
+        auto twin = InboundSa::create(s.in[i].config(), TimePoint{});
+        check(twin.ok());
+        Bytes buffer;
+        for (const InboundResult* first : {&result, &opened}) {
+            const InboundResult again =
+                twin->open_into(first == &result ? bytes : ByteSpan(*sealed), TimePoint{}, buffer);
+            check(again.outcome == first->outcome && again.reason == first->reason);
+            if (again.accepted()) check(buffer == first->inner);
+        }
     }
     auto found = decode_esp_in_ip(bytes);
     if (found.ok()) {
