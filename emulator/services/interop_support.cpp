@@ -13,19 +13,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/testing/shell.h"
+
 namespace hnbsec::emulator::testing {
 
 CommandResult run_command(const std::string& command) {
-    CommandResult result;
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    if (pipe == nullptr) return result;
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-        result.output.append(buffer.data(), n);
-    const int status = ::pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
+    auto result = test_support::run_shell(command);
+    return {result.exit_code, std::move(result.output)};
 }
 
 std::string shell_quote(const std::string& text) {

@@ -117,15 +117,7 @@ protected:
     void TearDown() override { std::filesystem::remove(path_); }
 
     static std::unique_ptr<esp::OutboundSa> make_outbound() {
-        const auto row = esp_row();
-        esp::EspSaConfig config;
-        config.spi = row.spi;
-        config.suite.encr = row.encr;
-        config.suite.encr_key_bits = row.encr_key_bits;
-        config.suite.integ = row.integ;
-        config.encryption_key = row.encryption_key;
-        config.integrity_key = row.integrity_key;
-        auto sa = esp::OutboundSa::create(config, esp::Clock::now());
+        auto sa = esp::OutboundSa::create(esp_sa_config(esp_row()), esp::Clock::now());
         EXPECT_TRUE(sa.ok());
         return std::make_unique<esp::OutboundSa>(std::move(sa).value());
     }

@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/shell.h"
 #include "pcap/dissect/hex_text.h"
 #include "pcap/timeline/esp_sa_decryptor.h"
 #include "pcap/timeline/timeline.h"
@@ -25,19 +26,10 @@ std::filesystem::path testdata() {
     return HNBSEC_PCAP_TESTDATA_DIR;
 }
 
-struct PipeCloser {
-    void operator()(std::FILE* f) const { static_cast<void>(pclose(f)); }
-};
-
 std::string run(const std::string& command, int* status) {
-    std::unique_ptr<std::FILE, PipeCloser> pipe(popen((command + " 2>/dev/null").c_str(), "r"));
-    if (!pipe) return {};
-    std::string out;
-    std::array<char, 4096> buf{};
-    std::size_t n = 0;
-    while ((n = std::fread(buf.data(), 1, buf.size(), pipe.get())) > 0) out.append(buf.data(), n);
-    *status = pclose(pipe.release());
-    return out;
+    auto result = test_support::run_shell(command, test_support::Stderr::kDiscarded);
+    *status = result.exit_code;
+    return result.output;
 }
 
 std::vector<std::string> lines_of(const std::filesystem::path& path) {

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "core/testing/shell.h"
 #include "pcap/keys/wireshark_uat.h"
 #include "proto/esp/test_packets.h"
 #include "proto/esp/udp_encap.h"
@@ -52,14 +53,9 @@ void write_pcap(const fs::path& path, const std::vector<Bytes>& packets) {
 }
 
 std::string run(const std::string& command) {
-    std::string output;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return "popen failed";
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) output += buffer.data();
-    const int status = pclose(pipe);
-    if (status != 0) output += "\n[exit status " + std::to_string(status) + "]";
-    return output;
+    auto result = test_support::run_shell(command, test_support::Stderr::kDiscarded);
+    if (result.exit_code != 0) result.output += "\n[exit status " + std::to_string(result.exit_code) + "]";
+    return result.output;
 }
 
 std::string dotted(const Ipv4& a) {
