@@ -170,7 +170,7 @@ Result<CaseEvidence> CaseCapture::write_evidence(const CaseSecrets& secrets) {
         evidence.tls_secrets_embedded = true;
     }
     std::uint64_t number = 0;
-    for (auto packet = std::move(first); packet.has_value();) {
+    for (auto packet = first; packet.has_value();) {
         ++number;
         place_steps(evidence.steps, number, packet->timestamp_ns);
         const std::string comment = comment_of(number, evidence.steps, marks_->citations);

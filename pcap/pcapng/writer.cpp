@@ -11,7 +11,8 @@ void PcapngWriter::FileCloser::operator()(std::FILE* f) const {
 }
 
 Result<PcapngWriter> PcapngWriter::create(const std::filesystem::path& path, const SectionInfo& section) {
-    std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "wbe"));  // "e": O_CLOEXEC, no child inherits it
+    std::unique_ptr<std::FILE, FileCloser> file(
+        std::fopen(path.c_str(), "wbe"));  // "e": O_CLOEXEC, no child inherits it
     if (!file) return Error("cannot create " + path.string() + ": " + std::strerror(errno));
     PcapngWriter writer(std::move(file), path);
     HNBSEC_CHECK(writer.put(encode_section_header(section)));
