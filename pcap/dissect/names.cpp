@@ -1,6 +1,7 @@
 #include <arpa/inet.h>
 
 #include "pcap/dissect/dissection.h"
+#include "proto/wire/dotted_quad.h"
 
 namespace hnbsec::pcap {
 
@@ -86,17 +87,7 @@ std::string Address::to_string() const {
 
 void Address::append_to(std::string& out) const {
     if (version == 4) {
-        // Dotted decimal as inet_ntop writes it (RFC 4001 §3 style), without its sprintf.
-        char text[16];
-        char* p = text;
-        for (std::size_t i = 0; i < 4; ++i) {
-            if (i != 0) *p++ = '.';
-            const unsigned v = bytes[i];
-            if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
-            if (v >= 10) *p++ = static_cast<char>('0' + (v / 10) % 10);
-            *p++ = static_cast<char>('0' + v % 10);
-        }
-        out.append(text, static_cast<std::size_t>(p - text));
+        wire::append_dotted_quad(out, bytes.data());
         return;
     }
     char text[INET6_ADDRSTRLEN] = {};

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 
 #include "proto/wire/byte_reader.h"
+#include "proto/wire/dotted_quad.h"
 #include "proto/wire/hex.h"
 
 namespace hnbsec::esp {
@@ -29,17 +30,7 @@ void append_number(std::string& out, T value) {
 
 void append_address(std::string& out, ByteSpan address) {
     if (address.size() == 4) {
-        // Dotted decimal exactly as inet_ntop writes it: no leading zeros.
-        char text[16];
-        char* p = text;
-        for (std::size_t i = 0; i < 4; ++i) {
-            if (i != 0) *p++ = '.';
-            const unsigned v = address[i];
-            if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
-            if (v >= 10) *p++ = static_cast<char>('0' + (v / 10) % 10);
-            *p++ = static_cast<char>('0' + v % 10);
-        }
-        out.append(text, static_cast<std::size_t>(p - text));
+        wire::append_dotted_quad(out, address.data());
         return;
     }
     out += address_to_string(address);
