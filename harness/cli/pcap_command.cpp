@@ -7,9 +7,8 @@
 #include <memory>
 #include <string>
 
-#include <sys/stat.h>
-
 #include "pcap/dissect/key_tables.h"
+#include "pcap/keys/sa_key_export.h"
 #include "pcap/keys/wireshark_uat.h"
 #include "pcap/timeline/esp_sa_decryptor.h"
 #include "pcap/timeline/format.h"
@@ -88,13 +87,9 @@ pcap::IkeSaSecrets secrets_of(const pcap::IkeDecryptionKey& key) {
     return s;
 }
 
-// Key files are secrets: 0600 (as pcap/keys writes them).
+// Key files are secrets: 0600, as pcap/keys writes them.
 bool write_secret(const std::filesystem::path& path, const std::string& text) {
-    std::FILE* f = std::fopen(path.c_str(), "w");
-    if (f == nullptr) return false;
-    const bool ok =
-        ::fchmod(fileno(f), 0600) == 0 && std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    return std::fclose(f) == 0 && ok;
+    return pcap::write_secret_file(path, text).ok();
 }
 
 int keys(const KeysOptions& options) {

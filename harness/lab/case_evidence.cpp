@@ -1,37 +1,12 @@
 #include "harness/lab/case_evidence.h"
 
-#include <cerrno>
-#include <cstring>
-
-#include <fcntl.h>
-#include <unistd.h>
+#include "pcap/keys/sa_key_export.h"
 
 namespace hnbsec::lab {
 namespace {
 
 bool keys_wanted(const profile::Profile& profile, const CaseEvidenceOptions& options) {
     return options.export_keys || profile.capture.export_keys;
-}
-
-// The key log beside the tables, readable by its owner only: it decrypts the sessions.
-Status write_private_file(const std::filesystem::path& path, const std::string& text) {
-    std::error_code ec;
-    std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec) return Error("cannot create " + path.parent_path().string() + ": " + ec.message());
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return Error("cannot create " + path.string() + ": " + std::strerror(errno));
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n <= 0) {
-            const int saved = errno;
-            ::close(fd);
-            return Error("cannot write " + path.string() + ": " + std::strerror(saved));
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::close(fd) != 0) return Error("cannot write " + path.string() + ": " + std::strerror(errno));
-    return Ok{};
 }
 
 }  // namespace
@@ -66,8 +41,13 @@ Result<pcap::CaseEvidence> CaseRecorder::finish() {
     pcap::CaseSecrets secrets;
     if (options_.export_keys) {
         secrets.tls_key_log = lab_.tls_key_log();
-        if (!secrets.tls_key_log.empty())
-            HNBSEC_CHECK(write_private_file(options_.dir / "keys" / "tls_keylog", secrets.tls_key_log));
+        if (!secrets.tls_key_log.empty()) {
+            // Beside the SeGW's tables, readable by its owner only: it decrypts the sessions.
+            std::error_code ec;
+            std::filesystem::create_directories(options_.dir / "keys", ec);
+            if (ec) return Error("cannot create " + (options_.dir / "keys").string() + ": " + ec.message());
+            HNBSEC_CHECK(pcap::write_secret_file(options_.dir / "keys" / "tls_keylog", secrets.tls_key_log));
+        }
     }
     return capture_->write_evidence(secrets);
 }

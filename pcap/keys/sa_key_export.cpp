@@ -26,8 +26,8 @@ std::array<std::uint8_t, 8> spi_bytes(std::uint64_t spi) {
     return bytes;
 }
 
-// Written to a temporary file created with mode 0600, then renamed over the old one, so a
-// reader never sees half a table and the keys are never readable by others.
+}  // namespace
+
 Status write_secret_file(const fs::path& path, const std::string& text) {
     const fs::path temporary = path.string() + ".tmp";
     const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -39,8 +39,6 @@ Status write_secret_file(const fs::path& path, const std::string& text) {
     if (ec) return Error("cannot replace " + path.string() + ": " + ec.message());
     return Ok{};
 }
-
-}  // namespace
 
 SaSecrets secrets_of(const ike::IkeSa& sa) {
     SaSecrets secrets;

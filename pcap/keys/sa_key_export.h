@@ -4,6 +4,7 @@
 // files hold session keys, and writing them is the caller's explicit opt-in.
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "core/result.h"
@@ -19,6 +20,10 @@ struct SaSecrets {
     std::vector<EspSaSecrets> esp;
 };
 SaSecrets secrets_of(const ike::IkeSa& sa);
+
+// Writes `text` to `path` readable by its owner only (mode 0600), through a temporary
+// file renamed over the old one: a reader never sees half a table.
+Status write_secret_file(const std::filesystem::path& path, const std::string& text);
 
 // Replaces <dir>/ikev2_decryption_table and <dir>/esp_sa with the rows of `sas`.
 Status export_wireshark_keys(const std::vector<const ike::IkeSa*>& sas, const std::filesystem::path& dir);
