@@ -169,6 +169,26 @@ TEST_F(Timeline, WrongEspKeyIsAFailedOutcome) {
 namespace hnbsec::pcap {
 namespace {
 
+// `hnbsec pcap inspect`'s text output for a capture; its counters into `stats` if given.
+std::string inspect(const std::filesystem::path& path, const TimelineOptions& options,
+                    TimelineStats* stats_out = nullptr) {
+    auto reader = CaptureReader::open(path);
+    EXPECT_TRUE(reader.ok());
+    if (!reader.ok()) return {};
+    char* text = nullptr;
+    std::size_t size = 0;
+    std::FILE* out = open_memstream(&text, &size);
+    EXPECT_NE(out, nullptr);
+    if (out == nullptr) return {};
+    auto stats = write_inspection(*reader, options, false, out);
+    static_cast<void>(std::fclose(out));
+    std::string got(text, size);
+    std::free(text);  // NOLINT(cppcoreguidelines-no-malloc): open_memstream's buffer
+    EXPECT_TRUE(stats.ok());
+    if (stats.ok() && stats_out != nullptr) *stats_out = *stats;
+    return got;
+}
+
 // write_inspection (the streaming path `hnbsec bench pcap` times) prints exactly what the
 // record-by-record formatting gives: capture comments, then one to_text() line per record.
 TEST_F(Timeline, InspectionTextIsTheRecordLines) {
@@ -186,19 +206,9 @@ TEST_F(Timeline, InspectionTextIsTheRecordLines) {
     auto again = EspSaDecryptor::create({esp_row()});
     ASSERT_TRUE(again.ok());
     options.esp = again->get();
-    auto reader = CaptureReader::open(path_);
-    ASSERT_TRUE(reader.ok());
-    char* text = nullptr;
-    std::size_t size = 0;
-    std::FILE* out = open_memstream(&text, &size);
-    ASSERT_NE(out, nullptr);
-    auto stats = write_inspection(*reader, options, false, out);
-    static_cast<void>(std::fclose(out));
-    const std::string got(text, size);
-    std::free(text);  // NOLINT(cppcoreguidelines-no-malloc): open_memstream's buffer
-    ASSERT_TRUE(stats.ok());
-    EXPECT_EQ(stats->packets, 4U);
-    EXPECT_EQ(got, expected);
+    TimelineStats stats;
+    EXPECT_EQ(inspect(path_, options, &stats), expected);
+    EXPECT_EQ(stats.packets, 4U);
 }
 
 // A decryptor that is not an EspSaDecryptor: write_inspection() cannot decrypt ahead with it.
@@ -214,21 +224,6 @@ public:
 private:
     EspDecryptor& to_;
 };
-
-std::string inspect(const std::filesystem::path& path, const TimelineOptions& options) {
-    auto reader = CaptureReader::open(path);
-    EXPECT_TRUE(reader.ok());
-    char* text = nullptr;
-    std::size_t size = 0;
-    std::FILE* out = open_memstream(&text, &size);
-    EXPECT_NE(out, nullptr);
-    auto stats = write_inspection(*reader, options, false, out);
-    static_cast<void>(std::fclose(out));
-    std::string got(text, size);
-    std::free(text);  // NOLINT(cppcoreguidelines-no-malloc): open_memstream's buffer
-    EXPECT_TRUE(stats.ok());
-    return got;
-}
 
 // `hnbsec pcap inspect` decrypts ahead on its second thread (EspSaDecryptor::precompute())
 // what it then dissects in order. Over several batches of AES-CBC and AES-GCM packets, in
