@@ -13,6 +13,7 @@
 #include "pcap/dissect/summary.h"
 #include "pcap/timeline/esp_sa_decryptor.h"
 #include "pcap/timeline/format.h"
+#include "proto/ike/udp_encapsulation.h"
 
 namespace hnbsec::pcap {
 namespace {
@@ -83,9 +84,10 @@ std::optional<EspSpot> find_esp(LinkType link, std::span<const std::uint8_t> fra
     if ((be16(payload.data()) != 4500 && be16(payload.data() + 2) != 4500) || length < 8) return std::nullopt;
     std::span<const std::uint8_t> datagram = payload.subspan(8);
     if (datagram.size() > length - 8U) datagram = datagram.first(length - 8U);
-    if (datagram.size() < 8 || (datagram[0] | datagram[1] | datagram[2] | datagram[3]) == 0)
-        return std::nullopt;
-    spot.esp = datagram;
+    // The dissector's own rule for port 4500 (non-ESP marker, keepalive, ESP).
+    const auto classified = ike::classify_udp4500(datagram);
+    if (classified.kind != ike::Udp4500Kind::kEsp) return std::nullopt;
+    spot.esp = classified.packet;
     return spot;
 }
 
