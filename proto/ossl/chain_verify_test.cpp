@@ -16,14 +16,7 @@ using testing::certs_of;
 using testing::Der;
 using testing::der_of;
 using ::testing::HasSubstr;
-
-X509StorePtr operator_trust() {
-    std::vector<Der> anchors;
-    for (const auto& c : certs_of("operator-trust")) anchors.push_back(der_of(c.get()));
-    auto store = trust_store(anchors, "trust anchor");
-    EXPECT_TRUE(store.ok()) << store.error().message();
-    return store.ok() ? std::move(*store) : nullptr;
-}
+using testing::operator_trust;
 
 struct Chain {
     std::vector<X509Ptr> certs;  // end entity first

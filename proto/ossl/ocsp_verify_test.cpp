@@ -14,7 +14,6 @@ namespace {
 
 using testing::certs_of;
 using testing::Der;
-using testing::der_of;
 using ::testing::HasSubstr;
 using testing::ocsp_response;
 using testing::ResponseSpec;
@@ -22,11 +21,8 @@ using testing::ResponseSpec;
 class OcspVerify : public ::testing::Test {
 protected:
     void SetUp() override {
-        std::vector<Der> anchors;
-        for (const auto& c : certs_of("operator-trust")) anchors.push_back(der_of(c.get()));
-        auto store = trust_store(anchors, "trust anchor");
-        ASSERT_TRUE(store.ok()) << store.error().message();
-        store_ = std::move(*store);
+        store_ = testing::operator_trust();
+        ASSERT_NE(store_, nullptr);
         leaf_ = std::move(certs_of("segw").front());
         issuer_ = std::move(certs_of("operator-ca").front());
     }

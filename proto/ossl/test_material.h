@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 
 #include "fixtures/pki/test_support.h"
+#include "proto/ossl/chain_verify.h"
 #include "proto/ossl/handles.h"
 
 namespace hnbsec::ossl::testing {
@@ -84,6 +85,15 @@ inline Der ocsp_response(const ResponseSpec& s, std::time_t at) {
     Der out(der, der + (length > 0 ? length : 0));
     OPENSSL_free(der);
     return out;
+}
+
+// A store of the operator's trust anchors (the SeGW's and the H(e)MS's chains end there).
+inline X509StorePtr operator_trust() {
+    std::vector<Der> anchors;
+    for (const auto& c : certs_of("operator-trust")) anchors.push_back(der_of(c.get()));
+    auto store = trust_store(anchors, "trust anchor");
+    EXPECT_TRUE(store.ok()) << store.error().message();
+    return store.ok() ? std::move(*store) : nullptr;
 }
 
 }  // namespace hnbsec::ossl::testing
