@@ -94,10 +94,9 @@ def driver_bin(hnbsec_bin):
     return path
 
 
-@pytest.fixture(scope="session")
-def pki(hnbsec_bin, tmp_path_factory):
-    """`hnbsec pki init` with the emulated profile, once per session (about 15 s)."""
-    folder = tmp_path_factory.mktemp("pki")
+def init_test_pki(hnbsec_bin, folder: pathlib.Path) -> Pki:
+    """`hnbsec pki init` with the emulated profile into ``folder``/pki, with a random token
+    PIN in ``folder``/user.pin (mode 0600)."""
     os.chmod(folder, 0o700)
     pin_file = folder / "user.pin"
     fd = os.open(pin_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -110,6 +109,12 @@ def pki(hnbsec_bin, tmp_path_factory):
     assert result.returncode == 0, result.stderr
     profile = tomllib.loads(EMULATED_PROFILE.read_text())
     return Pki(folder, folder / "pki", pin_file, profile)
+
+
+@pytest.fixture(scope="session")
+def pki(hnbsec_bin, tmp_path_factory):
+    """`hnbsec pki init` with the emulated profile, once per session (about 15 s)."""
+    return init_test_pki(hnbsec_bin, tmp_path_factory.mktemp("pki"))
 
 
 @pytest.fixture(scope="session", autouse=True)

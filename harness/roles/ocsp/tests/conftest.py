@@ -9,15 +9,19 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 
 import pytest
 
 SOURCE_DIR = pathlib.Path(os.environ.get("HNBSEC_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[4]))
-BIN_DIR = pathlib.Path(os.environ.get("HNBSEC_BIN_DIR", SOURCE_DIR / "build" / "default" / "bin"))
 EMULATED_PROFILE = SOURCE_DIR / "fixtures" / "profiles" / "emulated.toml"
 WAIT = 15.0  # seconds for any one line from the server
+if str(SOURCE_DIR / "interop") not in sys.path:
+    sys.path.insert(0, str(SOURCE_DIR / "interop"))
+
+from hnbsec_fixtures import hnbsec_bin, init_test_pki  # noqa: E402,F401  (the binary, `hnbsec pki init`)
 
 
 def tool(name):
@@ -33,25 +37,9 @@ def run(*args, check=False, timeout=60, **kwargs):
 
 
 @pytest.fixture(scope="session")
-def hnbsec_bin():
-    path = BIN_DIR / "hnbsec"
-    assert path.exists(), f"hnbsec binary not built at {path}"
-    return path
-
-
-@pytest.fixture(scope="session")
 def pki(hnbsec_bin, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("ocsp-pki")
-    pin = folder / "user.pin"
-    pin.write_text("4711-test-pin\n")
-    pin.chmod(0o600)
-    out = folder / "pki"
-    env = dict(os.environ)
-    env.pop("HNBSEC_TOKEN_PIN", None)
-    result = subprocess.run([str(hnbsec_bin), "pki", "init", "--profile", str(EMULATED_PROFILE), "--pin-file", str(pin),
-                             "--out", str(out)], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    return out
+    """The folder of a PKI from `hnbsec pki init` (the shared interop helper)."""
+    return init_test_pki(hnbsec_bin, tmp_path_factory.mktemp("ocsp-pki")).dir
 
 
 class Server:
