@@ -1,5 +1,5 @@
 #pragma once
-// Test helpers: a temporary directory (hsm/temp_dir.h), a fresh SoftHSM2 store with one
+// Test helpers: a temporary directory (core/testing/temp_dir.h), a fresh SoftHSM2 store with one
 // initialised token per test, and OpenSSL signature verification.
 
 #include <cstdint>
@@ -13,15 +13,17 @@
 #include <gtest/gtest.h>
 #include <openssl/rsa.h>
 
+#include "core/testing/temp_dir.h"
 #include "hsm/pin.h"
 #include "hsm/pkcs11_module.h"
 #include "hsm/softhsm_store.h"
-#include "hsm/temp_dir.h"
 #include "hsm/token.h"
 #include "hsm/token_signer.h"
 #include "proto/ossl/handles.h"
 
 namespace hnbsec::hsm::testing {
+
+using test_support::TempDir;
 
 inline constexpr const char* kTokenLabel = "hnbsec-test";
 inline constexpr const char* kUserPin = "user-1234";

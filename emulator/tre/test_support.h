@@ -6,13 +6,13 @@
 
 #include <openssl/pem.h>
 
-#include "hsm/temp_dir.h"
+#include "core/testing/temp_dir.h"
 #include "proto/ossl/certificate.h"
 #include "proto/ossl/handles.h"
 
 namespace hnbsec::emulator::testing {
 
-using hsm::testing::TempDir;
+using test_support::TempDir;
 
 inline ossl::EvpPkeyPtr make_ec_key() {
     return ossl::EvpPkeyPtr(EVP_EC_gen("P-256"));

@@ -10,27 +10,12 @@
 
 #include <stdlib.h>
 
+#include "core/testing/temp_dir.h"
 #include "harness/profile/load.h"
 
 namespace hnbsec::dut::testing {
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "hnbsec-dut-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using test_support::TempDir;  // core/testing/temp_dir.h
 
 inline std::string read_file(const std::filesystem::path& file) {
     std::ifstream in(file);

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "core/testing/temp_dir.h"
 #include "harness/roles/timeserver/key_file.h"
 #include "harness/roles/timeserver/peer_process.h"
 #include "harness/roles/timeserver/time_server.h"
@@ -27,26 +28,14 @@ using testing::NetworkNamespace;
 using testing::ProcessResult;
 using testing::run_process;
 
-// A throw-away folder for a chronyd configuration, removed with the test.
-class ScratchDir {
+// A throw-away folder for a chronyd configuration, removed with the test; chronyd drops to
+// user _chrony before it reads some files: let it in.
+class ScratchDir : public test_support::TempDir {
 public:
-    ScratchDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "hnbsec-ntp-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-        // chronyd drops to user _chrony before it reads some files: let it in.
-        std::filesystem::permissions(path_,
+    ScratchDir() : TempDir("hnbsec-ntp-") {
+        std::filesystem::permissions(path(),
                                      std::filesystem::perms::all & ~std::filesystem::perms::others_write);
     }
-    ~ScratchDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    ScratchDir(const ScratchDir&) = delete;
-    ScratchDir& operator=(const ScratchDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
 };
 
 class Events {

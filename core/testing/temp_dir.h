@@ -1,23 +1,23 @@
 #pragma once
-// Test helper: a temporary directory for the hsm tests and the emulator's TrE tests, without
-// the PKCS#11 headers the rest of hsm/test_support.h needs.
+// Test support: a directory under $TMPDIR, removed with everything in it at scope exit.
+// For tests and fuzz targets alike (no GoogleTest dependency): a directory that cannot be
+// made is an exception, which fails a test and stops a fuzzer loudly.
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
-#include <gtest/gtest.h>
-#include <stdlib.h>
+namespace hnbsec::test_support {
 
-namespace hnbsec::hsm::testing {
-
-// A directory under $TMPDIR removed with everything in it at scope exit.
 class TempDir {
 public:
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "hnbsec-hsm-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed for " << pattern;
+    explicit TempDir(std::string_view prefix = "hnbsec-") {
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / (std::string(prefix) + "XXXXXX")).string();
+        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
         path_ = pattern;
     }
     ~TempDir() {
@@ -39,4 +39,4 @@ private:
     std::filesystem::path path_;
 };
 
-}  // namespace hnbsec::hsm::testing
+}  // namespace hnbsec::test_support
