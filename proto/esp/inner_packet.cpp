@@ -44,7 +44,17 @@ void append_with_port(std::string& out, ByteSpan address, std::uint8_t version, 
     append_number(out, port);
 }
 
-// "<name> <src> > <dst> " into the summary, the common start of every form.
+// "<name> <src>:<port> > <dst>:<port>", the start of the UDP and TCP forms.
+void start_ports_summary(std::string& out, std::string_view name, const InnerPacket& packet,
+                         std::uint16_t source_port, std::uint16_t destination_port) {
+    out += name;
+    out += ' ';
+    append_with_port(out, packet.source, packet.version, source_port);
+    out += " > ";
+    append_with_port(out, packet.destination, packet.version, destination_port);
+}
+
+// "<name> <src> > <dst> " into the summary, the common start of every other form.
 void start_summary(std::string& out, std::string_view name, const InnerPacket& packet) {
     out += name;
     out += ' ';
@@ -112,10 +122,7 @@ Status upper_layer(wire::ByteReader payload, InnerPacket& packet, bool summary) 
             packet.source_port = sport;
             packet.destination_port = dport;
             if (!summary) return Ok{};
-            s += "UDP ";
-            append_with_port(s, packet.source, packet.version, sport);
-            s += " > ";
-            append_with_port(s, packet.destination, packet.version, dport);
+            start_ports_summary(s, "UDP", packet, sport, dport);
             s += " len ";
             append_number(s, length - 8);
             return Ok{};
@@ -135,10 +142,7 @@ Status upper_layer(wire::ByteReader payload, InnerPacket& packet, bool summary) 
             packet.source_port = sport;
             packet.destination_port = dport;
             if (!summary) return Ok{};
-            s += "TCP ";
-            append_with_port(s, packet.source, packet.version, sport);
-            s += " > ";
-            append_with_port(s, packet.destination, packet.version, dport);
+            start_ports_summary(s, "TCP", packet, sport, dport);
             s += ' ';
             append_tcp_flags(s, flags);
             s += " len ";
