@@ -30,6 +30,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 constexpr auto kBootTimeout = 60s;
+constexpr auto kStepTimeout = 10s;
 
 using hnbsec::test_support::run_shell;
 
@@ -68,7 +69,12 @@ TEST_F(EmulatedEvidenceTest, KeysLetWiresharkDecryptCwmp) {
     auto dut_started = lab.start_dut();
     ASSERT_TRUE(dut_started.ok()) << dut_started.error().message();
     ASSERT_TRUE(lab.timeline().wait_for(0, is_inform_received, kBootTimeout)) << lab.console_log();
-    capture.step("the device is in service");
+    // A step needs a packet after it to land on: the SeGW's liveness check, sent after the
+    // step is marked, and the device's answer, seen before the capture stops.
+    capture.step("the device is in service; the SeGW checks its liveness");
+    const auto mark = lab.timeline().mark();
+    lab.services().check_liveness();
+    ASSERT_TRUE(lab.timeline().wait_for(mark, is_liveness_confirmed, kStepTimeout)) << lab.console_log();
 
     // The verdict reads the capture (stopped) and cites the packets it stands on.
     ASSERT_TRUE(capture.stop().ok());
@@ -121,7 +127,9 @@ TEST_F(EmulatedEvidenceTest, KeysLetWiresharkDecryptCwmp) {
                                            " -Y frame.comment -T fields -e frame.number -e frame.comment");
     ASSERT_EQ(crc, 0) << comments;
     EXPECT_NE(comments.find("step 1: power on the device"), std::string::npos) << comments;
-    EXPECT_NE(comments.find("step 2: the device is in service"), std::string::npos) << comments;
+    EXPECT_NE(comments.find("step 2: the device is in service; the SeGW checks its liveness"),
+              std::string::npos)
+        << comments;
     EXPECT_NE(comments.find(std::to_string(ntp.evidence.front().number) + "\tPASS: "), std::string::npos)
         << comments;
     const auto [irc, info] = run_shell("capinfos " + evidence->capture.string());

@@ -153,6 +153,10 @@ bool is_cwmp_session_end(const LabEvent& event) {
     return hems != nullptr && hems->kind == hems::EventKind::kSessionEnd;
 }
 
+bool is_liveness_confirmed(const LabEvent& event) {
+    return ike_detail<ike::LivenessConfirmed>(event) != nullptr;
+}
+
 bool is_from_device(const LabEvent& event) {
     if (const auto* received = ike_detail<ike::MessageReceived>(event)) return received != nullptr;
     const auto* esp = segw_detail<segw::TunnelEvent>(event);

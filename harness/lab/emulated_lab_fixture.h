@@ -80,6 +80,8 @@ bool is_ike_delete_from_device(const LabEvent& event);
 bool is_ntp_answered_inside_tunnel(const LabEvent& event);
 bool is_inform_received(const LabEvent& event);
 bool is_cwmp_session_end(const LabEvent& event);
+// The device answered the SeGW's liveness check (LabServices::check_liveness()).
+bool is_liveness_confirmed(const LabEvent& event);
 // Anything the device sent to the SeGW: an IKE message or an ESP packet.
 bool is_from_device(const LabEvent& event);
 
